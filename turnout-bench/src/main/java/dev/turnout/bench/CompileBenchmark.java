@@ -1,0 +1,53 @@
+package dev.turnout.bench;
+
+import dev.turnout.proxy.ProxyState;
+import dev.turnout.proxy.iptables.CompiledRules;
+import dev.turnout.proxy.iptables.IptablesCompiler;
+import dev.turnout.proxy.iptables.IptablesConfig;
+import dev.turnout.proxy.iptables.SyncInput;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+
+/** Time to compile a whole cluster's iptables rules, full and partial (one endpoint changed). */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+public class CompileBenchmark {
+    @Param({"1000", "10000"})
+    public int services;
+
+    @Param({"10"})
+    public int endpointsPerService;
+
+    private IptablesCompiler compiler;
+    private SyncInput full;
+    private SyncInput partial;
+
+    @Setup
+    public void setUp() {
+        compiler = new IptablesCompiler(IptablesConfig.defaults("bench-node"));
+        ProxyState state = SyntheticCluster.of(services, endpointsPerService);
+        full = SyncInput.full(state);
+        ProxyState changed = SyntheticCluster.withOneEndpointChanged(state, services / 2);
+        String svc = SyntheticCluster.name(services / 2).namespacedName();
+        partial = new SyncInput(changed, false, Set.of(svc), Set.of());
+    }
+
+    @Benchmark
+    public CompiledRules fullSync() {
+        return compiler.compile(full);
+    }
+
+    @Benchmark
+    public CompiledRules partialSync() {
+        return compiler.compile(partial);
+    }
+}
