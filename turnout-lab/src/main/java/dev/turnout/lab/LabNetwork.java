@@ -9,10 +9,6 @@ import dev.turnout.lab.netns.HostCommandRunner;
 import dev.turnout.lab.netns.Netns;
 import dev.turnout.lab.netns.NetnsProcess;
 import dev.turnout.model.Cidr;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -36,13 +32,12 @@ public final class LabNetwork implements AutoCloseable {
     private final LabSpec spec;
     private final Netns netns;
     private final LabWiring wiring;
-    private final List<String> namespaces = new ArrayList<>();
+    private final LabNamespaces namespaces;
     private final List<LabNode> nodes = new ArrayList<>();
     private final Map<String, Pod> pods = new LinkedHashMap<>();
-    private final List<NetnsProcess> processes = new ArrayList<>();
+    private final LabProcesses processes;
     private final Map<String, Integer> nextPodHost = new LinkedHashMap<>();
     private int podLinks;
-    private Path logDir;
     private Thread shutdownHook;
     private boolean closed;
 
@@ -54,6 +49,8 @@ public final class LabNetwork implements AutoCloseable {
         this.spec = spec;
         this.netns = new Netns(runner);
         this.wiring = new LabWiring(netns, spec.prefix());
+        this.processes = new LabProcesses(netns, spec.prefix());
+        this.namespaces = new LabNamespaces(netns, spec.prefix());
     }
 
     /** Creates a lab, closing whatever was built if creation fails. */
@@ -84,21 +81,16 @@ public final class LabNetwork implements AutoCloseable {
         }
         shutdownHook = new Thread(this::closeFromHook, spec.prefix() + "-cleanup");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
-        try {
-            logDir = Files.createTempDirectory(spec.prefix() + "-logs");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        String underlay = newNamespace("underlay");
+        String underlay = namespaces.create("underlay");
         wiring.underlay(underlay);
         for (int i = 1; i <= spec.nodeCount(); i++) {
-            LabNode node = new LabNode("node" + i, i, newNamespace("node" + i), spec.nodeIp(i), spec.podCidr(i));
+            LabNode node = new LabNode("node" + i, i, namespaces.create("node" + i), spec.nodeIp(i), spec.podCidr(i));
             wiring.node(underlay, node, spec.underlay());
             nodes.add(node);
             nextPodHost.put(node.name(), 2);
         }
         wiring.podRoutesBetweenNodes(nodes);
-        wiring.client(underlay, newNamespace("client"), spec.clientIp(), spec.underlay());
+        wiring.client(underlay, namespaces.create("client"), spec.clientIp(), spec.underlay());
         for (Cidr cidr : spec.clientRoutesToNode1()) {
             routeToNode(cidr);
         }
@@ -134,12 +126,12 @@ public final class LabNetwork implements AutoCloseable {
     }
 
     /** Namespaces this lab created (or tried to), in creation order. */
-    public synchronized List<String> namespaces() {
-        return List.copyOf(namespaces);
+    public List<String> namespaces() {
+        return namespaces.all();
     }
 
-    public synchronized List<NetnsProcess> processes() {
-        return List.copyOf(processes);
+    public List<NetnsProcess> processes() {
+        return processes.all();
     }
 
     public synchronized Map<String, Pod> pods() {
@@ -157,7 +149,7 @@ public final class LabNetwork implements AutoCloseable {
             throw new IllegalArgumentException("pod " + name + " exists");
         }
         int host = nextPodHost.merge(node.name(), 1, Integer::sum) - 1;
-        Pod pod = new Pod(name, node.podCidr().addressAt(host), newNamespace("pod-" + name), node);
+        Pod pod = new Pod(name, node.podCidr().addressAt(host), namespaces.create("pod-" + name), node);
         wiring.pod(pod, LabNames.iface(spec.prefix(), "p" + (++podLinks)));
         pods.put(name, pod);
         return pod;
@@ -165,14 +157,8 @@ public final class LabNetwork implements AutoCloseable {
 
     /** Stops the pod's processes and deletes its namespace; its veth and the node's route go with it. */
     public synchronized void removePod(Pod pod) {
-        for (NetnsProcess p : List.copyOf(processes)) {
-            if (p.namespace().equals(pod.namespace())) {
-                p.stop();
-                processes.remove(p);
-            }
-        }
-        deleteNamespace(pod.namespace());
-        namespaces.remove(pod.namespace());
+        processes.stopIn(pod.namespace());
+        namespaces.delete(pod.namespace());
         pods.remove(pod.name());
     }
 
@@ -264,75 +250,19 @@ public final class LabNetwork implements AutoCloseable {
     }
 
     private synchronized List<RuntimeException> closeAll() {
-        List<RuntimeException> failures = new ArrayList<>();
         if (closed) {
-            return failures;
+            return List.of();
         }
         closed = true;
-        for (NetnsProcess p : reversed(processes)) {
-            try {
-                p.stop();
-            } catch (RuntimeException e) {
-                failures.add(e);
-            }
-        }
-        processes.clear();
-        for (String ns : reversed(namespaces)) {
-            try {
-                deleteNamespace(ns);
-            } catch (RuntimeException e) {
-                failures.add(e);
-            }
-        }
-        deleteLogs();
+        List<RuntimeException> failures = new ArrayList<>(processes.stopAll());
+        failures.addAll(namespaces.deleteAll());
         return failures;
     }
 
-    /** Kills anything still living in the namespace by PID (e.g. a timed-out command) so the kernel frees it. */
-    private void deleteNamespace(String ns) {
-        if (!netns.exists(ns)) {
-            return;
-        }
-        for (long pid : netns.pids(ns)) {
-            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
-        }
-        netns.delete(ns);
-    }
-
-    private synchronized String newNamespace(String role) {
-        String name = LabNames.namespace(spec.prefix(), role);
-        namespaces.add(name); // recorded first: a half-done create must still be cleaned up
-        netns.create(name);
-        return name;
-    }
-
     private synchronized NetnsProcess track(String namespace, List<String> argv) {
-        if (closed || logDir == null) {
+        if (closed || shutdownHook == null) {
             throw new IllegalStateException("lab " + spec.prefix() + " is not running");
         }
-        Path log = logDir.resolve(namespace + "-" + processes.size() + ".log");
-        NetnsProcess p = netns.start(namespace, argv, log);
-        processes.add(p);
-        return p;
-    }
-
-    private void deleteLogs() {
-        if (logDir == null) {
-            return;
-        }
-        try (var files = Files.list(logDir)) {
-            for (Path f : files.toList()) {
-                Files.deleteIfExists(f);
-            }
-            Files.deleteIfExists(logDir);
-        } catch (IOException ignored) {
-            // logs in the temp directory are harmless
-        }
-    }
-
-    private static <T> List<T> reversed(List<T> list) {
-        List<T> copy = new ArrayList<>(list);
-        Collections.reverse(copy);
-        return copy;
+        return processes.start(namespace, argv);
     }
 }
