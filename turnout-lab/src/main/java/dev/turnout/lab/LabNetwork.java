@@ -207,6 +207,20 @@ public final class LabNetwork implements AutoCloseable {
         return p;
     }
 
+    /** Starts netexec (default ports) in all pods at once, then waits for each: JVM startups overlap. */
+    public List<NetnsProcess> startNetexec(List<Pod> pods) {
+        List<NetnsProcess> started = new ArrayList<>();
+        for (Pod pod : pods) {
+            started.add(startJavaInPod(pod, Netexec.class, "--http-port=" + NetexecOptions.DEFAULT_HTTP_PORT,
+                    "--udp-port=" + NetexecOptions.DEFAULT_UDP_PORT));
+        }
+        for (int i = 0; i < pods.size(); i++) {
+            Pod pod = pods.get(i);
+            new TcpProbe(netns).await(pod.namespace(), pod.ip(), NetexecOptions.DEFAULT_HTTP_PORT, PORT_TIMEOUT, started.get(i));
+        }
+        return started;
+    }
+
     public void awaitTcp(String namespace, String ip, int port, Duration timeout) {
         new TcpProbe(netns).await(namespace, ip, port, timeout, null);
     }

@@ -52,12 +52,15 @@ class LabCleanupTest {
     void cleanupLeftoversRemovesACrashedRunByItsPrefix() {
         LabSpec spec = LabSpec.singleNode();
         LabNetwork crashed = LabNetwork.up(spec);
-        Pod pod = crashed.addPod("orphan");
-        NetnsProcess sleeper = crashed.startInPod(pod, List.of("sleep", "60"));
-        // simulate a crash: the lab object is forgotten without close()
-        List<String> removed = LabNetwork.cleanupLeftovers(spec.prefix());
-        assertThat(removed).contains(spec.prefix() + "-node1", spec.prefix() + "-pod-orphan", spec.prefix() + "-client");
-        LabAssertions.assertNothingLeft(spec.prefix(), List.of(sleeper.pid()));
-        crashed.close(); // finds nothing left, and drops its shutdown hook
+        try {
+            Pod pod = crashed.addPod("orphan");
+            NetnsProcess sleeper = crashed.startInPod(pod, List.of("sleep", "60"));
+            // simulate a crash: cleanup runs from outside while the lab object never learns about it
+            List<String> removed = LabNetwork.cleanupLeftovers(spec.prefix());
+            assertThat(removed).contains(spec.prefix() + "-node1", spec.prefix() + "-pod-orphan", spec.prefix() + "-client");
+            LabAssertions.assertNothingLeft(spec.prefix(), List.of(sleeper.pid()));
+        } finally {
+            crashed.close(); // finds nothing left (or cleans up after a failed assertion)
+        }
     }
 }

@@ -51,6 +51,22 @@ class LabNetworkE2ETest {
     }
 
     @Test
+    void threePodsServeTheirNamesToPodsAndToTheOutsideClient() {
+        LabSpec spec = LabSpec.singleNode();
+        try (LabNetwork lab = LabNetwork.up(spec)) {
+            List<Pod> pods = List.of(lab.addPod("web-1"), lab.addPod("web-2"), lab.addPod("web-3"));
+            lab.startNetexec(pods);
+            assertThat(lab.httpBodies(pods.get(0).namespace(), pods.get(1).ip(), 8080, "/hostname", 10))
+                    .hasSize(10).containsOnly("web-2");
+            lab.routeToNode(lab.node(1).podCidr());
+            for (Pod pod : pods) {
+                assertThat(lab.udpBodies(lab.clientNamespace(), pod.ip(), 8081, "hostname", 1)).containsExactly(pod.name());
+            }
+        }
+        LabAssertions.assertNothingLeft(spec.prefix(), Collections.emptyList());
+    }
+
+    @Test
     void removedPodIsGoneAndUnreachable() {
         LabSpec spec = LabSpec.singleNode();
         try (LabNetwork lab = LabNetwork.up(spec)) {
