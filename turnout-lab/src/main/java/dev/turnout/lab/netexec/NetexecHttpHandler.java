@@ -64,7 +64,10 @@ final class NetexecHttpHandler implements HttpHandler {
     }
 
     static void reply(HttpExchange exchange, int status, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        // 1xx/204/304 and HEAD carry no body; the JDK server refuses writes for them
+        boolean bodyless = status < 200 || status == 204 || status == 304
+                || exchange.getRequestMethod().equalsIgnoreCase("HEAD");
+        byte[] bytes = bodyless ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
         exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
         if (bytes.length > 0) {

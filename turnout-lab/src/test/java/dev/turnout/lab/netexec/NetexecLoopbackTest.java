@@ -49,6 +49,7 @@ class NetexecLoopbackTest {
         assertThat(get("/echo?msg=hello%20world")).isEqualTo(DialResult.response(200, "hello world"));
         assertThat(get("/echo?msg=teapot&code=418")).isEqualTo(DialResult.response(418, "teapot"));
         assertThat(get("/echo").body()).isEmpty();
+        assertThat(get("/echo?msg=gone&code=204")).isEqualTo(DialResult.response(204, ""));
     }
 
     @Test
