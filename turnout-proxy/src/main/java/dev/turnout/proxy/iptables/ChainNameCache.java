@@ -1,0 +1,57 @@
+package dev.turnout.proxy.iptables;
+
+import dev.turnout.model.Endpoint;
+import dev.turnout.model.ServicePort;
+import dev.turnout.model.ServicePortName;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Memoises chain names across syncs, as upstream stores them in its servicePortInfo and
+ * endpointInfo objects: sha256 per endpoint dominates a large compile otherwise. Two generations
+ * are kept so that names of Services and endpoints that disappeared are dropped after one sync.
+ */
+final class ChainNameCache {
+    /** The per-Service names, computed once per Service port. */
+    record ServiceChains(String nameString, String protocol, String cluster, String local, String firewall,
+            String external, Map<String, String> endpoints) {
+    }
+
+    private Map<ServicePortName, ServiceChains> previous = new HashMap<>();
+    private Map<ServicePortName, ServiceChains> current = new HashMap<>();
+
+    ServiceChains service(ServicePort svc) {
+        ServicePortName key = svc.name();
+        ServiceChains c = current.get(key);
+        if (c != null) {
+            return c;
+        }
+        c = previous.get(key);
+        String protocol = svc.protocol().lower();
+        if (c == null || !c.protocol().equals(protocol)) {
+            String name = key.toString();
+            String hash = ChainNames.portProtoHash(name, protocol);
+            c = new ServiceChains(name, protocol, ChainNames.SERVICE_CLUSTER_PREFIX + hash,
+                    ChainNames.SERVICE_LOCAL_PREFIX + hash, ChainNames.FIREWALL_PREFIX + hash,
+                    ChainNames.EXTERNAL_PREFIX + hash, new HashMap<>());
+        }
+        current.put(key, c);
+        return c;
+    }
+
+    /**
+     * The KUBE-SEP- chain of an endpoint. Upstream hashes with the ServicePortName's protocol; the
+     * protocol of a port and of its name are the same.
+     */
+    String endpoint(ServiceChains svc, Endpoint ep) {
+        String text = ep.toString();
+        return svc.endpoints().computeIfAbsent(text,
+                t -> ChainNames.endpointChain(svc.nameString(), svc.protocol(), t));
+    }
+
+    /** Ends a sync: what was not used during it is forgotten after the next one. */
+    void rotate() {
+        previous = current;
+        current = new HashMap<>(previous.size() * 2);
+    }
+}
