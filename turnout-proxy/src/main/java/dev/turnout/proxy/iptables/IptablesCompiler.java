@@ -6,9 +6,9 @@ import dev.turnout.model.ServicePort;
 import dev.turnout.model.ServicePortName;
 import dev.turnout.proxy.ProxyState;
 import dev.turnout.proxy.topology.TopologyFilter;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -117,9 +117,11 @@ public final class IptablesCompiler {
      */
     public synchronized CompiledRules compile(SyncInput input, Collection<String> interfaceAddresses) {
         ProxyState state = input.state();
+        // ServicePortName compares by building its text; hash lookups avoid that per Service.
+        Map<ServicePortName, List<Endpoint>> endpoints = new HashMap<>(state.endpoints());
         int totalEndpoints = 0;
         for (ServicePortName name : state.services().keySet()) {
-            totalEndpoints += state.endpointsOf(name).size();
+            totalEndpoints += endpoints.getOrDefault(name, List.of()).size();
         }
         String zone = state.node() == null ? null : state.node().zone();
         SyncContext ctx = new SyncContext(state.services().size(), totalEndpoints,
@@ -137,7 +139,7 @@ public final class IptablesCompiler {
                 continue; // headless: ServicePorts never yields these, but be safe
             }
             boolean writeChains = input.full() || input.changedServices().contains(e.getKey().namespacedName());
-            writer.write(svc, state.endpointsOf(e.getKey()), writeChains);
+            writer.write(svc, endpoints.getOrDefault(e.getKey(), List.of()), writeChains);
         }
         int deleted = deleteStaleChains(ctx, input.existingNatChains());
         writeNodePortsJump(ctx, interfaceAddresses);
@@ -267,9 +269,7 @@ public final class IptablesCompiler {
 
     /** Every nat chain of the desired state: the top-level ones and the per-Service ones. */
     private static Set<String> activeChains(SyncContext ctx) {
-        List<String> all = new ArrayList<>(NAT_CHAINS.size() + ctx.activeNatChains.size());
-        all.addAll(NAT_CHAINS);
-        all.addAll(ctx.activeNatChains);
-        return Collections.unmodifiableSet(new java.util.HashSet<>(all));
+        ctx.activeNatChains.addAll(NAT_CHAINS);
+        return Collections.unmodifiableSet(ctx.activeNatChains);
     }
 }
