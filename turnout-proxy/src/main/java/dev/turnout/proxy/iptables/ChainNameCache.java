@@ -14,7 +14,11 @@ import java.util.Map;
 final class ChainNameCache {
     /** The per-Service names, computed once per Service port. */
     record ServiceChains(String nameString, String protocol, String cluster, String local, String firewall,
-            String external, Map<String, String> endpoints) {
+            String external, Map<Endpoint, EndpointNames> endpoints) {
+    }
+
+    /** An endpoint's {@code ip:port} text and its KUBE-SEP- chain. */
+    record EndpointNames(String text, String chain) {
     }
 
     private Map<ServicePortName, ServiceChains> previous = new HashMap<>();
@@ -40,13 +44,17 @@ final class ChainNameCache {
     }
 
     /**
-     * The KUBE-SEP- chain of an endpoint. Upstream hashes with the ServicePortName's protocol; the
-     * protocol of a port and of its name are the same.
+     * The text and KUBE-SEP- chain of an endpoint. Upstream hashes with the ServicePortName's
+     * protocol; the protocol of a port and of its name are the same.
      */
-    String endpoint(ServiceChains svc, Endpoint ep) {
-        String text = ep.toString();
-        return svc.endpoints().computeIfAbsent(text,
-                t -> ChainNames.endpointChain(svc.nameString(), svc.protocol(), t));
+    EndpointNames endpoint(ServiceChains svc, Endpoint ep) {
+        EndpointNames n = svc.endpoints().get(ep);
+        if (n == null) {
+            String text = ep.toString();
+            n = new EndpointNames(text, ChainNames.endpointChain(svc.nameString(), svc.protocol(), text));
+            svc.endpoints().put(ep, n);
+        }
+        return n;
     }
 
     /** Ends a sync: what was not used during it is forgotten after the next one. */

@@ -281,10 +281,11 @@ final class ServiceRuleWriter {
         if (p.svc.sessionAffinity().clientIp()) {
             String seconds = Integer.toString(p.svc.sessionAffinity().timeoutSeconds());
             for (Endpoint ep : endpoints) {
-                String sep = names.endpoint(p.chains, ep);
+                ChainNameCache.EndpointNames en = names.endpoint(p.chains, ep);
+                String sep = en.chain();
                 rules.append(chain);
                 if (comments) {
-                    rules.a("-m").a("comment").a("--comment").quoted(p.name, " -> ", ep.toString());
+                    rules.a("-m").a("comment").a("--comment").quoted(p.name, " -> ", en.text());
                 }
                 rules.a("-m").a("recent").a("--name").a(sep).a("--rcheck").a("--seconds").a(seconds).a("--reap")
                         .a("-j").a(sep).end();
@@ -292,15 +293,15 @@ final class ServiceRuleWriter {
         }
         int n = endpoints.size();
         for (int i = 0; i < n; i++) {
-            Endpoint ep = endpoints.get(i);
+            ChainNameCache.EndpointNames en = names.endpoint(p.chains, endpoints.get(i));
             rules.append(chain);
             if (comments) {
-                rules.a("-m").a("comment").a("--comment").quoted(p.name, " -> ", ep.toString());
+                rules.a("-m").a("comment").a("--comment").quoted(p.name, " -> ", en.text());
             }
             if (i < n - 1) {
                 rules.a("-m").a("statistic").a("--mode").a("random").a("--probability").a(Probability.of(n - i));
             }
-            rules.a("-j").a(names.endpoint(p.chains, ep)).end();
+            rules.a("-j").a(en.chain()).end();
         }
     }
 
@@ -308,7 +309,8 @@ final class ServiceRuleWriter {
         boolean comments = !ctx.largeClusterMode;
         boolean affinity = p.svc.sessionAffinity().clientIp();
         for (Endpoint ep : p.eps.allReachable()) {
-            String sep = names.endpoint(p.chains, ep);
+            ChainNameCache.EndpointNames en = names.endpoint(p.chains, ep);
+            String sep = en.chain();
             declare(chains, sep);
             // hairpin: a pod reaching itself through the Service must be masqueraded
             rules.append(sep);
@@ -323,7 +325,7 @@ final class ServiceRuleWriter {
             if (affinity) {
                 rules.a("-m").a("recent").a("--name").a(sep).a("--set");
             }
-            rules.a("-m").a(p.proto).a("-p").a(p.proto).a("-j").a("DNAT").a("--to-destination").a(ep.toString()).end();
+            rules.a("-m").a(p.proto).a("-p").a(p.proto).a("-j").a("DNAT").a("--to-destination").a(en.text()).end();
         }
     }
 
