@@ -44,9 +44,13 @@ public record ServicePort(
         return nodePort != 0 || !loadBalancerVips.isEmpty() || !externalIps.isEmpty();
     }
 
-    /** Some traffic to this port may go to endpoints on any node. */
+    /**
+     * Some traffic to this port may go to endpoints on any node. As upstream's
+     * {@code UsesClusterEndpoints}: any externally reachable port needs them, even with
+     * externalTrafficPolicy Local, for the short circuit of pod and node traffic to external IPs.
+     */
     public boolean usesClusterEndpoints() {
-        return !internalPolicyLocal || (externallyAccessible() && !externalPolicyLocal);
+        return !internalPolicyLocal || externallyAccessible();
     }
 
     /** Some traffic to this port must go only to endpoints on this node. */
