@@ -26,7 +26,6 @@ import dev.turnout.proxy.tracker.ProxyMaps;
 import dev.turnout.proxy.tracker.ServiceChangeTracker;
 import dev.turnout.proxy.tracker.ServiceUpdateResult;
 import io.fabric8.kubernetes.api.model.Node;
-import io.fabric8.kubernetes.api.model.NodeAddress;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import java.time.Duration;
@@ -179,126 +178,65 @@ public final class IptablesProxier {
         runner.run();
     }
 
-    private boolean initialized() {
+    boolean initialized() {
         return servicesSynced && endpointSlicesSynced && (!waitForNodes || nodesSynced);
     }
 
+    /** Service events for this proxier (upstream OnService*). */
     public ObjectHandler<Service> serviceHandler() {
-        return new ObjectHandler<>() {
-            @Override
-            public void onAdd(Service o) {
-                onUpdate(null, o);
-            }
-
-            @Override
-            public void onUpdate(Service old, Service cur) {
-                if (serviceChanges.update(old, cur) && initialized()) {
-                    sync();
-                }
-            }
-
-            @Override
-            public void onDelete(Service o) {
-                onUpdate(o, null);
-            }
-
-            @Override
-            public void onSynced() {
-                servicesSynced = true;
-                // Unconditionally, once per lifetime, as upstream OnServiceSynced.
-                syncProxyRules();
-            }
-        };
+        return ProxierHandlers.services(this);
     }
 
+    /** EndpointSlice events for this proxier (upstream OnEndpointSlice*). */
     public ObjectHandler<EndpointSlice> endpointSliceHandler() {
-        return new ObjectHandler<>() {
-            @Override
-            public void onAdd(EndpointSlice o) {
-                changed(endpointsChanges.update(o, false));
-            }
-
-            @Override
-            public void onUpdate(EndpointSlice old, EndpointSlice cur) {
-                changed(endpointsChanges.update(cur, false));
-            }
-
-            @Override
-            public void onDelete(EndpointSlice o) {
-                changed(endpointsChanges.update(o, true));
-            }
-
-            private void changed(boolean needed) {
-                if (needed && initialized()) {
-                    sync();
-                }
-            }
-
-            @Override
-            public void onSynced() {
-                endpointSlicesSynced = true;
-                syncProxyRules();
-            }
-        };
+        return ProxierHandlers.endpointSlices(this);
     }
 
+    /** Node events; only this proxy's own Node counts (upstream OnNode*). */
     public ObjectHandler<Node> nodeHandler() {
-        return new ObjectHandler<>() {
-            @Override
-            public void onAdd(Node o) {
-                onUpdate(null, o);
-            }
+        return ProxierHandlers.nodes(this);
+    }
 
-            @Override
-            public void onUpdate(Node old, Node cur) {
-                if (!config.nodeName().equals(cur.getMetadata().getName())) {
-                    return;
-                }
-                if (health != null) {
-                    health.syncNode(cur);
-                }
-                if (setNode(nodeInfoOf(cur))) {
-                    sync();
-                }
-            }
+    boolean serviceChanged(Service old, Service cur) {
+        return serviceChanges.update(old, cur);
+    }
 
-            @Override
-            public void onDelete(Node o) {
-                if (!config.nodeName().equals(o.getMetadata().getName())) {
-                    return;
-                }
-                if (health != null) {
-                    health.syncNode(null);
-                }
-                if (setNode(null)) {
-                    sync();
-                }
-            }
+    boolean endpointSliceChanged(EndpointSlice slice, boolean remove) {
+        return endpointsChanges.update(slice, remove);
+    }
 
-            @Override
-            public void onSynced() {
-                nodesSynced = true;
-                if (waitForNodes) {
-                    syncProxyRules();
-                }
-            }
-        };
+    void servicesSynced() {
+        servicesSynced = true;
+    }
+
+    void endpointSlicesSynced() {
+        endpointSlicesSynced = true;
+    }
+
+    void nodesSynced() {
+        nodesSynced = true;
+    }
+
+    boolean waitsForNodes() {
+        return waitForNodes;
+    }
+
+    String nodeName() {
+        return config.nodeName();
+    }
+
+    ProxyHealth health() {
+        return health;
     }
 
     /** Topology labels feed endpoint selection everywhere: a change needs a full sync, as upstream. */
-    private synchronized boolean setNode(NodeInfo info) {
+    synchronized boolean setNode(NodeInfo info) {
         if (Objects.equals(node, info)) {
             return false;
         }
         node = info;
         needFullSync = true;
         return true;
-    }
-
-    private static NodeInfo nodeInfoOf(Node n) {
-        List<String> addresses = n.getStatus() == null || n.getStatus().getAddresses() == null ? List.of()
-                : n.getStatus().getAddresses().stream().map(NodeAddress::getAddress).toList();
-        return new NodeInfo(n.getMetadata().getName(), n.getMetadata().getLabels(), addresses);
     }
 
     /** One sync (upstream syncProxyRules). Package-visible for tests; normally run by the runner. */
