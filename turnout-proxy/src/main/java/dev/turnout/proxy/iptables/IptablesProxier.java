@@ -12,7 +12,6 @@ import dev.turnout.proxy.ProxyState;
 import dev.turnout.proxy.conntrack.StaleFlowCleaner;
 import dev.turnout.proxy.healthz.ProxyHealth;
 import dev.turnout.proxy.healthz.ServiceHealthServer;
-import dev.turnout.proxy.kernel.Conntrack;
 import dev.turnout.proxy.kernel.Iptables;
 import dev.turnout.proxy.kernel.KernelException;
 import dev.turnout.proxy.kernel.Sysctl;
