@@ -2,7 +2,11 @@ package dev.turnout.model.source;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 
-/** Receives the changes of one kind of object, as an informer's event handler does. */
+/**
+ * Receives the objects of one kind as informer events: adds, updates, deletes, and once the
+ * initial list has been delivered, {@link #onSynced()}. Every method has a no-op default, so a
+ * handler implements only what it needs.
+ */
 public interface ObjectHandler<T extends HasMetadata> {
     default void onAdd(T o) {
     }
@@ -13,7 +17,7 @@ public interface ObjectHandler<T extends HasMetadata> {
     default void onDelete(T o) {
     }
 
-    /** Every object that existed at start has been delivered. */
+    /** The initial state of this kind has been delivered in full. */
     default void onSynced() {
     }
 }

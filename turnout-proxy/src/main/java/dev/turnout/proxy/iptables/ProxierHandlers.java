@@ -1,0 +1,127 @@
+package dev.turnout.proxy.iptables;
+
+import dev.turnout.model.NodeInfo;
+import dev.turnout.model.source.ObjectHandler;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeAddress;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import java.util.List;
+
+/**
+ * The event side of {@link IptablesProxier}, as upstream's On* methods: a change the trackers
+ * keep asks for a sync once the proxier is initialized; a synced signal syncs at once,
+ * unconditionally, since it comes once per lifetime.
+ */
+final class ProxierHandlers {
+    private ProxierHandlers() {
+    }
+
+    static ObjectHandler<Service> services(IptablesProxier p) {
+        return new ObjectHandler<>() {
+            @Override
+            public void onAdd(Service o) {
+                onUpdate(null, o);
+            }
+
+            @Override
+            public void onUpdate(Service old, Service cur) {
+                if (p.serviceChanged(old, cur) && p.initialized()) {
+                    p.sync();
+                }
+            }
+
+            @Override
+            public void onDelete(Service o) {
+                onUpdate(o, null);
+            }
+
+            @Override
+            public void onSynced() {
+                p.servicesSynced();
+                p.syncProxyRules();
+            }
+        };
+    }
+
+    static ObjectHandler<EndpointSlice> endpointSlices(IptablesProxier p) {
+        return new ObjectHandler<>() {
+            @Override
+            public void onAdd(EndpointSlice o) {
+                changed(p.endpointSliceChanged(o, false));
+            }
+
+            @Override
+            public void onUpdate(EndpointSlice old, EndpointSlice cur) {
+                changed(p.endpointSliceChanged(cur, false));
+            }
+
+            @Override
+            public void onDelete(EndpointSlice o) {
+                changed(p.endpointSliceChanged(o, true));
+            }
+
+            private void changed(boolean needed) {
+                if (needed && p.initialized()) {
+                    p.sync();
+                }
+            }
+
+            @Override
+            public void onSynced() {
+                p.endpointSlicesSynced();
+                p.syncProxyRules();
+            }
+        };
+    }
+
+    /** Events for other nodes are ignored (upstream logs them as unexpected). */
+    static ObjectHandler<Node> nodes(IptablesProxier p) {
+        return new ObjectHandler<>() {
+            @Override
+            public void onAdd(Node o) {
+                onUpdate(null, o);
+            }
+
+            @Override
+            public void onUpdate(Node old, Node cur) {
+                if (!p.nodeName().equals(cur.getMetadata().getName())) {
+                    return;
+                }
+                if (p.health() != null) {
+                    p.health().syncNode(cur);
+                }
+                if (p.setNode(nodeInfoOf(cur))) {
+                    p.sync();
+                }
+            }
+
+            @Override
+            public void onDelete(Node o) {
+                if (!p.nodeName().equals(o.getMetadata().getName())) {
+                    return;
+                }
+                if (p.health() != null) {
+                    p.health().syncNode(null);
+                }
+                if (p.setNode(null)) {
+                    p.sync();
+                }
+            }
+
+            @Override
+            public void onSynced() {
+                p.nodesSynced();
+                if (p.waitsForNodes()) {
+                    p.syncProxyRules();
+                }
+            }
+        };
+    }
+
+    static NodeInfo nodeInfoOf(Node n) {
+        List<String> addresses = n.getStatus() == null || n.getStatus().getAddresses() == null ? List.of()
+                : n.getStatus().getAddresses().stream().map(NodeAddress::getAddress).toList();
+        return new NodeInfo(n.getMetadata().getName(), n.getMetadata().getLabels(), addresses);
+    }
+}
