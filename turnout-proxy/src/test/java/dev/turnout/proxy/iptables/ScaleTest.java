@@ -45,20 +45,11 @@ class ScaleTest {
     }
 
     @Test
-    void tenThousandServicesWithTenEndpointsCompileQuicklyWhenWarm() {
+    void tenThousandServicesWithTenEndpointsCompileToConsistentRules() {
+        // Only the shape is checked here; compile time is measured by the JMH benchmark (turnout bench).
         ProxyState state = cluster(10_000, 10);
-        IptablesCompiler compiler = new IptablesCompiler(GoldenCases.base());
-        CompiledRules out = null;
-        long best = Long.MAX_VALUE;
-        for (int i = 0; i < 8; i++) {
-            long t0 = System.nanoTime();
-            out = compiler.compile(SyncInput.full(state));
-            best = Math.min(best, System.nanoTime() - t0);
-        }
-        System.out.printf("10k services x 10 endpoints: best warm compile %d ms, %d bytes, %d nat rules%n",
-                best / 1_000_000, out.restoreInput().length(), out.natRules());
+        CompiledRules out = new IptablesCompiler(GoldenCases.base()).compile(SyncInput.full(state));
         assertThat(out.natRules()).isEqualTo(RuleChecks.count(out.restoreInput(), "nat"));
-        // the target is 150 ms on a developer machine; leave room for slow CI hosts
-        assertThat(best / 1_000_000).isLessThan(1500);
+        assertThat(out.activeNatChains()).hasSizeGreaterThan(10_000 * 11);
     }
 }
