@@ -49,7 +49,7 @@ public final class KubeObjects {
         ports.forEach((name, number) -> b.addToPorts(new EndpointPortBuilder().withName(name)
                 .withProtocol(name.startsWith("udp") ? "UDP" : "TCP").withPort(number).build()));
         for (Pod p : pods) {
-            b.addToEndpoints(new EndpointBuilder().withAddresses(p.ip()).withNodeName(p.node().name())
+            b.addToEndpoints(new EndpointBuilder().withAddresses(p.ip()).withNodeName(p.node() == null ? null : p.node().name())
                     .withNewConditions().withReady(true).withServing(true).withTerminating(false).endConditions()
                     .withNewTargetRef().withKind("Pod").withName(p.name()).withNamespace(NAMESPACE).endTargetRef()
                     .build());

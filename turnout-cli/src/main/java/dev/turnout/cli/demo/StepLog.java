@@ -57,7 +57,7 @@ public final class StepLog {
         out.println("Summary");
         boolean all = outcomes.size() == total;
         for (Outcome o : outcomes) {
-            out.printf(Locale.ROOT, "  %s %-58s %s%n", o.ok() ? "✔" : "✘", o.title(), o.verdict());
+            out.printf(Locale.ROOT, "  %s %s%n      %s%n", o.ok() ? "✔" : "✘", o.title(), o.verdict());
             all &= o.ok();
         }
         if (outcomes.size() < total) {
