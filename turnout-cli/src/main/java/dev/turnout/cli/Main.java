@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 /** The {@code turnout} command; maps errors to exit codes in this one place. */
 @Command(name = "turnout", mixinStandardHelpOptions = true, version = "turnout 0.1.0",
         description = "Kubernetes Service networking that moves real packets.",
-        subcommands = {DemoCommand.class, RulesCommand.class, ProxyCommand.class, NetexecCommand.class})
+        subcommands = {DemoCommand.class, RulesCommand.class, ProxyCommand.class, NetexecCommand.class, BenchCommand.class})
 public final class Main {
     /** Exit code for errors in the user's input: flags, manifests. */
     static final int EXIT_USAGE = 2;
@@ -35,6 +35,10 @@ public final class Main {
         if (e instanceof ManifestException m) {
             err.println("error: the manifests are not valid Kubernetes objects:");
             m.problems().forEach(p -> err.println("  " + p));
+            return EXIT_USAGE;
+        }
+        if (e instanceof java.nio.file.NoSuchFileException nf) {
+            err.println("error: " + nf.getFile() + ": no such file or directory");
             return EXIT_USAGE;
         }
         if (e instanceof IOException) {
