@@ -20,8 +20,16 @@ public final class IptablesCli implements Iptables {
     private final String save;
 
     public IptablesCli(CommandRunner runner, IpFamily family) {
+        this(runner, family, "");
+    }
+
+    /**
+     * @param backend "" for the system's default iptables, or "legacy" / "nft" to pick one of the
+     *     two Debian ships ({@code iptables-legacy-restore}, {@code iptables-nft-restore}, …)
+     */
+    public IptablesCli(CommandRunner runner, IpFamily family, String backend) {
         this.runner = runner;
-        String base = family == IpFamily.IPv6 ? "ip6tables" : "iptables";
+        String base = (family == IpFamily.IPv6 ? "ip6tables" : "iptables") + (backend.isEmpty() ? "" : "-" + backend);
         this.iptables = base;
         this.restore = base + "-restore";
         this.save = base + "-save";
