@@ -33,9 +33,10 @@ final class SyncContext {
     SyncContext(int expectedServices, int totalEndpoints, boolean ipv6, MasqueradeMark mark,
             LocalTrafficDetector localDetector, NodePortAddresses nodePortAddresses, boolean localhostNodePorts,
             boolean nfacct, boolean largeClusterMode, String nodeName, String zone, String nodeIp) {
-        this.filterRules = RuleBuffer.create(1024 + expectedServices * 64);
-        this.natChains = RuleBuffer.create(1024 + (expectedServices + totalEndpoints) * 30);
-        this.natRules = RuleBuffer.create(1024 + expectedServices * 300 + totalEndpoints * 230);
+        // the per-Service text arrives pre-rendered (ServiceFragment); these hold the rest
+        this.filterRules = RuleBuffer.create(1024);
+        this.natChains = RuleBuffer.create(1024);
+        this.natRules = RuleBuffer.create(2048);
         this.activeNatChains = new HashSet<>(Math.max(16, (expectedServices * 2 + totalEndpoints) * 2));
         this.ipv6 = ipv6;
         this.mark = mark;
