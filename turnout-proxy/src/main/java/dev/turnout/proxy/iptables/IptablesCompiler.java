@@ -8,7 +8,6 @@ import dev.turnout.proxy.ProxyState;
 import dev.turnout.proxy.topology.TopologyFilter;
 import java.util.Collection;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
@@ -53,6 +52,7 @@ public final class IptablesCompiler {
             List.of(SERVICES, EXTERNAL_SERVICES, FORWARD, NODEPORTS, PROXY_FIREWALL);
     private static final List<String> NAT_CHAINS =
             List.of(SERVICES, NODEPORTS, POSTROUTING, ServiceRuleWriter.MARK_MASQ);
+    private static final String[] NAT_CHAIN_ARRAY = NAT_CHAINS.toArray(new String[0]);
 
     private final IptablesConfig config;
     private final CompilerOptions options;
@@ -206,7 +206,7 @@ public final class IptablesCompiler {
             ctx.filterRules.lines(f.filterRules, f.filterRuleLines);
             (writeChains ? ctx.natChains : ctx.skippedNatChains).lines(f.chainDeclarations, f.chainDeclarationLines);
             (writeChains ? ctx.natRules : ctx.skippedNatRules).lines(f.chainRules, f.chainRuleLines);
-            Collections.addAll(ctx.activeNatChains, f.chainNames);
+            ctx.activeNatChains.addGroup(f.chainNames);
         }
         if (fragments.size() > live) {
             fragments.values().removeIf(f -> f.generation != generation); // Services that went away
@@ -229,6 +229,7 @@ public final class IptablesCompiler {
         for (String c : NAT_CHAINS) {
             ctx.natChains.chain(c);
         }
+        ctx.activeNatChains.addGroup(NAT_CHAIN_ARRAY);
     }
 
     /** KUBE-POSTROUTING and KUBE-MARK-MASQ: whole chains, so that a new mark replaces the old. */
@@ -265,7 +266,7 @@ public final class IptablesCompiler {
     private static int deleteStaleChains(SyncContext ctx, Set<String> existing) {
         int deleted = 0;
         for (String chain : new TreeSet<>(existing)) {
-            if (ctx.activeNatChains.contains(chain) || !ChainNames.isServiceChain(chain)) {
+            if (!ChainNames.isServiceChain(chain) || ctx.activeNatChains.contains(chain)) {
                 continue;
             }
             ctx.natChains.chain(chain);
@@ -333,7 +334,6 @@ public final class IptablesCompiler {
 
     /** Every nat chain of the desired state: the top-level ones and the per-Service ones. */
     private static Set<String> activeChains(SyncContext ctx) {
-        ctx.activeNatChains.addAll(NAT_CHAINS);
-        return Collections.unmodifiableSet(ctx.activeNatChains);
+        return ctx.activeNatChains;
     }
 }
