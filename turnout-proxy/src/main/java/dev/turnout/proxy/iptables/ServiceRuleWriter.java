@@ -18,6 +18,7 @@ import java.util.List;
  */
 final class ServiceRuleWriter {
     static final String MARK_MASQ = "KUBE-MARK-MASQ";
+    private static final String JUMP_MARK_MASQ = "-j " + MARK_MASQ;
 
     private final SyncContext ctx;
     private final ChainNameCache names;
@@ -316,10 +317,10 @@ final class ServiceRuleWriter {
             ChainNameCache.EndpointNames en = names.endpoint(p.chains, endpoints.get(i));
             rules.append(chain);
             if (comments) {
-                rules.a("-m").a("comment").a("--comment").quoted(p.name, " -> ", en.text());
+                rules.a("-m comment --comment").quoted(p.name, " -> ", en.text());
             }
             if (i < n - 1) {
-                rules.a("-m").a("statistic").a("--mode").a("random").a("--probability").a(Probability.of(n - i));
+                rules.a("-m statistic --mode random --probability").a(Probability.of(n - i));
             }
             rules.a("-j").a(en.chain()).end();
         }
@@ -333,19 +334,20 @@ final class ServiceRuleWriter {
             String sep = en.chain();
             declare(chains, sep);
             // hairpin: a pod reaching itself through the Service must be masqueraded
+            // constant runs of arguments are appended as one (a() joins with single spaces)
             rules.append(sep);
             if (comments) {
-                rules.a("-m").a("comment").a("--comment").a(p.name);
+                rules.a("-m comment --comment").a(p.name);
             }
-            rules.a("-s").a(ep.ip()).a("-j").a(MARK_MASQ).end();
+            rules.a("-s").a(ep.ip()).a(JUMP_MARK_MASQ).end();
             rules.append(sep);
             if (comments) {
-                rules.a("-m").a("comment").a("--comment").a(p.name);
+                rules.a("-m comment --comment").a(p.name);
             }
             if (affinity) {
-                rules.a("-m").a("recent").a("--name").a(sep).a("--set");
+                rules.a("-m recent --name").a(sep).a("--set");
             }
-            rules.a("-m").a(p.proto).a("-p").a(p.proto).a("-j").a("DNAT").a("--to-destination").a(en.text()).end();
+            rules.a("-m").a(p.proto).a("-p").a(p.proto).a("-j DNAT --to-destination").a(en.text()).end();
         }
     }
 
