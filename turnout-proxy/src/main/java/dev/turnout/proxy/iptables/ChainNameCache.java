@@ -8,39 +8,34 @@ import java.util.Map;
 
 /**
  * Memoises chain names across syncs, as upstream stores them in its servicePortInfo and
- * endpointInfo objects: sha256 per endpoint dominates a large compile otherwise. Two generations
- * are kept so that names of Services and endpoints that disappeared are dropped after one sync.
+ * endpointInfo objects: sha256 per endpoint dominates a large compile otherwise. The names of a
+ * Service port live in its {@link ServiceFragment}, so they go when the Service goes.
  */
 final class ChainNameCache {
     /** The per-Service names, computed once per Service port. */
-    record ServiceChains(String nameString, String protocol, String cluster, String local, String firewall,
-            String external, Map<Endpoint, EndpointNames> endpoints) {
+    record ServiceChains(ServicePortName key, String nameString, String protocol, String cluster, String local,
+            String firewall, String external, Map<Endpoint, EndpointNames> endpoints) {
     }
 
     /** An endpoint's {@code ip:port} text and its KUBE-SEP- chain. */
     record EndpointNames(String text, String chain) {
     }
 
-    private Map<ServicePortName, ServiceChains> previous = new HashMap<>();
-    private Map<ServicePortName, ServiceChains> current = new HashMap<>();
-
-    ServiceChains service(ServicePort svc) {
+    /**
+     * The names of a Service port's chains: those of {@code previous} (what the last sync used for
+     * it, or null) when still valid, else computed.
+     */
+    ServiceChains service(ServicePort svc, ServiceChains previous) {
         ServicePortName key = svc.name();
-        ServiceChains c = current.get(key);
-        if (c != null) {
-            return c;
-        }
-        c = previous.get(key);
         String protocol = svc.protocol().lower();
-        if (c == null || !c.protocol().equals(protocol)) {
-            String name = key.toString();
-            String hash = ChainNames.portProtoHash(name, protocol);
-            c = new ServiceChains(name, protocol, ChainNames.SERVICE_CLUSTER_PREFIX + hash,
-                    ChainNames.SERVICE_LOCAL_PREFIX + hash, ChainNames.FIREWALL_PREFIX + hash,
-                    ChainNames.EXTERNAL_PREFIX + hash, new HashMap<>());
+        if (previous != null && previous.protocol().equals(protocol) && previous.key().equals(key)) {
+            return previous;
         }
-        current.put(key, c);
-        return c;
+        String name = key.toString();
+        String hash = ChainNames.portProtoHash(name, protocol);
+        return new ServiceChains(key, name, protocol, ChainNames.SERVICE_CLUSTER_PREFIX + hash,
+                ChainNames.SERVICE_LOCAL_PREFIX + hash, ChainNames.FIREWALL_PREFIX + hash,
+                ChainNames.EXTERNAL_PREFIX + hash, new HashMap<>());
     }
 
     /**
@@ -55,11 +50,5 @@ final class ChainNameCache {
             svc.endpoints().put(ep, n);
         }
         return n;
-    }
-
-    /** Ends a sync: what was not used during it is forgotten after the next one. */
-    void rotate() {
-        previous = current;
-        current = new HashMap<>(previous.size() * 2);
     }
 }

@@ -1,6 +1,7 @@
 package dev.turnout.proxy.iptables;
 
 import java.nio.charset.StandardCharsets;
+import java.security.DigestException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
@@ -18,14 +19,60 @@ public final class ChainNames {
     public static final String EXTERNAL_PREFIX = "KUBE-EXT-";
     public static final String ENDPOINT_PREFIX = "KUBE-SEP-";
 
-    private static final char[] BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567".toCharArray();
-    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
+    private static final byte[] BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567".getBytes(StandardCharsets.US_ASCII);
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(ChainNames::sha256);
+    private static final ThreadLocal<Hasher> HASHER = ThreadLocal.withInitial(Hasher::new);
+
+    private static MessageDigest sha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("the JDK has no SHA-256", e);
         }
-    });
+    }
+
+    /** A digest with scratch space, so that hashing a few short strings allocates nothing. */
+    private static final class Hasher {
+        final MessageDigest md = sha256();
+        final byte[] in = new byte[256];
+        final byte[] out = new byte[32];
+
+        /** Feeds the UTF-8 bytes of {@code s}. */
+        void update(String s) {
+            int n = s.length();
+            if (n <= in.length) {
+                int i = 0;
+                while (i < n) {
+                    char c = s.charAt(i);
+                    if (c >= 0x80) {
+                        break;
+                    }
+                    in[i++] = (byte) c;
+                }
+                if (i == n) {
+                    md.update(in, 0, n);
+                    return;
+                }
+            }
+            md.update(s.getBytes(StandardCharsets.UTF_8));
+        }
+
+        /** {@code prefix} followed by base32 of the first 10 bytes of the digest. */
+        String finish(String prefix) {
+            try {
+                md.digest(out, 0, out.length);
+            } catch (DigestException e) {
+                throw new IllegalStateException(e);
+            }
+            int p = prefix.length();
+            byte[] name = new byte[p + 16];
+            for (int i = 0; i < p; i++) {
+                name[i] = (byte) prefix.charAt(i);
+            }
+            base32(out, name, p);
+            return new String(name, StandardCharsets.ISO_8859_1);
+        }
+    }
 
     private ChainNames() {
     }
@@ -53,7 +100,11 @@ public final class ChainNames {
 
     /** The KUBE-SEP- chain of one endpoint ({@code ip:port}, IPv6 in brackets) of a Service port. */
     public static String endpointChain(String servicePortName, String protocol, String endpoint) {
-        return ENDPOINT_PREFIX + hash16(servicePortName + protocol + endpoint);
+        Hasher h = HASHER.get();
+        h.update(servicePortName);
+        h.update(protocol);
+        h.update(endpoint);
+        return h.finish(ENDPOINT_PREFIX);
     }
 
     /** Whether a chain is one of the per-Service or per-endpoint chains that stale-chain cleanup owns. */
@@ -67,8 +118,13 @@ public final class ChainNames {
     static String hash16(String s) {
         MessageDigest md = SHA256.get();
         byte[] h = md.digest(s.getBytes(StandardCharsets.UTF_8));
-        char[] out = new char[16];
-        int o = 0;
+        byte[] out = new byte[16];
+        base32(h, out, 0);
+        return new String(out, StandardCharsets.ISO_8859_1);
+    }
+
+    /** Writes 16 base32 digits of {@code h[0..10)} to {@code out} from {@code o}. */
+    private static void base32(byte[] h, byte[] out, int o) {
         for (int i = 0; i < 10; i += 5) {
             long v = 0;
             for (int k = 0; k < 5; k++) {
@@ -79,6 +135,5 @@ public final class ChainNames {
             }
             o += 8;
         }
-        return new String(out);
     }
 }

@@ -7,8 +7,9 @@ import dev.turnout.model.ServicePortName;
 import dev.turnout.proxy.ProxyState;
 import dev.turnout.proxy.topology.TopologyFilter;
 import java.util.Collection;
-import java.util.Collections;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +19,8 @@ import java.util.TreeSet;
 /**
  * Compiles a desired state into the iptables-restore input that upstream kube-proxy (iptables
  * mode, {@code syncProxyRules}, Kubernetes 1.34) writes for it. A pure function of its input: no
- * I/O, no clock. (It memoises chain-name hashes between calls, which does not change results.)
+ * I/O, no clock. (It memoises chain-name hashes and each Service port's rendered rules between
+ * calls, which does not change results.)
  *
  * <p>Upstream iterates Services (and a few sets) in Go map order, which is random; we use the
  * sorted order of {@link ProxyState}. Everything else, text and rule counts, is upstream's.
@@ -50,6 +52,7 @@ public final class IptablesCompiler {
             List.of(SERVICES, EXTERNAL_SERVICES, FORWARD, NODEPORTS, PROXY_FIREWALL);
     private static final List<String> NAT_CHAINS =
             List.of(SERVICES, NODEPORTS, POSTROUTING, ServiceRuleWriter.MARK_MASQ);
+    private static final String[] NAT_CHAIN_ARRAY = NAT_CHAINS.toArray(new String[0]);
 
     private final IptablesConfig config;
     private final CompilerOptions options;
@@ -59,6 +62,9 @@ public final class IptablesCompiler {
     private final boolean localhostNodePorts;
     private final TopologyFilter topology;
     private final ChainNameCache names = new ChainNameCache();
+    /** What each Service port rendered to, by the sync that last used it. */
+    private final Map<ServicePortName, ServiceFragment> fragments = new HashMap<>();
+    private long syncs;
 
     public IptablesCompiler(IptablesConfig config) {
         this(config, CompilerOptions.DEFAULTS);
@@ -117,14 +123,12 @@ public final class IptablesCompiler {
      */
     public synchronized CompiledRules compile(SyncInput input, Collection<String> interfaceAddresses) {
         ProxyState state = input.state();
-        // ServicePortName compares by building its text; hash lookups avoid that per Service.
-        Map<ServicePortName, List<Endpoint>> endpoints = new HashMap<>(state.endpoints());
-        int totalEndpoints = 0;
-        for (ServicePortName name : state.services().keySet()) {
-            totalEndpoints += endpoints.getOrDefault(name, List.of()).size();
-        }
+        int serviceCount = state.services().size();
+        @SuppressWarnings("unchecked")
+        List<Endpoint>[] endpointsOf = new List[serviceCount];
+        int totalEndpoints = lookUpEndpoints(state, endpointsOf);
         String zone = state.node() == null ? null : state.node().zone();
-        SyncContext ctx = new SyncContext(state.services().size(), totalEndpoints,
+        SyncContext ctx = new SyncContext(serviceCount, totalEndpoints,
                 config.family() == IpFamily.IPv6, mark, localDetector, nodePortAddresses, localhostNodePorts,
                 config.nfacct(), totalEndpoints > LARGE_CLUSTER_ENDPOINTS_THRESHOLD, config.nodeName(), zone,
                 primaryNodeIp());
@@ -132,21 +136,81 @@ public final class IptablesCompiler {
         writeTopLevelChains(ctx);
         writeMasqueradeChains(ctx);
         writeLocalhostFirewall(ctx);
+        writeServices(input, ctx, endpointsOf);
+        int deleted = deleteStaleChains(ctx, input.existingNatChains());
+        writeNodePortsJump(ctx, interfaceAddresses);
+        writeForwardRules(ctx);
+        return new CompiledRules(render(ctx), activeChains(ctx),
+                ctx.natRules.lines() + ctx.skippedNatRules.lines() - deleted, ctx.filterRules.lines());
+    }
+
+    /**
+     * Fills {@code out} with the endpoints of each Service port, in the order of
+     * {@code state.services()}, and returns how many there are in all. Both maps are sorted the
+     * same way, so they are walked side by side; hash lookups (ServicePortName compares by
+     * building its text) cover keys that do not line up.
+     */
+    private static int lookUpEndpoints(ProxyState state, List<Endpoint>[] out) {
+        Map<ServicePortName, List<Endpoint>> all = state.endpoints();
+        Iterator<Map.Entry<ServicePortName, List<Endpoint>>> it = all.entrySet().iterator();
+        Map.Entry<ServicePortName, List<Endpoint>> next = it.hasNext() ? it.next() : null;
+        Map<ServicePortName, List<Endpoint>> byHash = null;
+        int total = 0;
+        int i = 0;
+        for (ServicePortName name : state.services().keySet()) {
+            List<Endpoint> eps;
+            if (next != null && next.getKey().equals(name)) {
+                eps = next.getValue();
+                next = it.hasNext() ? it.next() : null;
+            } else {
+                if (byHash == null) {
+                    byHash = new HashMap<>(all);
+                }
+                eps = byHash.getOrDefault(name, List.of());
+            }
+            out[i++] = eps;
+            total += eps.size();
+        }
+        return total;
+    }
+
+    /**
+     * The per-Service part of the sync. Each Service port's rules are rendered once and reused
+     * while it, its endpoints and the settings they depend on stay the same; a partial sync writes
+     * the own chains of changed Services only, but counts everyone's.
+     */
+    private void writeServices(SyncInput input, SyncContext ctx, List<Endpoint>[] endpointsOf) {
+        long generation = ++syncs;
         ServiceRuleWriter writer = new ServiceRuleWriter(ctx, names, topology, options.masqueradeAll());
-        for (Map.Entry<ServicePortName, ServicePort> e : state.services().entrySet()) {
+        int i = 0;
+        int live = 0;
+        for (Map.Entry<ServicePortName, ServicePort> e : input.state().services().entrySet()) {
+            List<Endpoint> endpoints = endpointsOf[i++];
             ServicePort svc = e.getValue();
             if (svc.clusterIp() == null) {
                 continue; // headless: ServicePorts never yields these, but be safe
             }
-            boolean writeChains = input.full() || input.changedServices().contains(e.getKey().namespacedName());
-            writer.write(svc, endpoints.getOrDefault(e.getKey(), List.of()), writeChains);
+            ServicePortName key = e.getKey();
+            ServiceFragment f = fragments.get(key);
+            if (f == null || !f.renders(svc, endpoints, ctx.largeClusterMode, ctx.zone)) {
+                String namespacedName = f != null ? f.namespacedName : key.namespacedName();
+                f = writer.render(svc, endpoints, namespacedName, f);
+                fragments.put(key, f);
+            }
+            if (f.generation != generation) {
+                f.generation = generation;
+                live++;
+            }
+            boolean writeChains = input.full() || input.changedServices().contains(f.namespacedName);
+            ctx.natRules.lines(f.natEntries, f.natEntryLines);
+            ctx.filterRules.lines(f.filterRules, f.filterRuleLines);
+            (writeChains ? ctx.natChains : ctx.skippedNatChains).lines(f.chainDeclarations, f.chainDeclarationLines);
+            (writeChains ? ctx.natRules : ctx.skippedNatRules).lines(f.chainRules, f.chainRuleLines);
+            ctx.activeNatChains.addGroup(f.chainNames);
         }
-        int deleted = deleteStaleChains(ctx, input.existingNatChains());
-        writeNodePortsJump(ctx, interfaceAddresses);
-        writeForwardRules(ctx);
-        names.rotate();
-        return new CompiledRules(render(ctx), activeChains(ctx),
-                ctx.natRules.lines() + ctx.skippedNatRules.lines() - deleted, ctx.filterRules.lines());
+        if (fragments.size() > live) {
+            fragments.values().removeIf(f -> f.generation != generation); // Services that went away
+        }
     }
 
     private String primaryNodeIp() {
@@ -165,6 +229,7 @@ public final class IptablesCompiler {
         for (String c : NAT_CHAINS) {
             ctx.natChains.chain(c);
         }
+        ctx.activeNatChains.addGroup(NAT_CHAIN_ARRAY);
     }
 
     /** KUBE-POSTROUTING and KUBE-MARK-MASQ: whole chains, so that a new mark replaces the old. */
@@ -201,7 +266,7 @@ public final class IptablesCompiler {
     private static int deleteStaleChains(SyncContext ctx, Set<String> existing) {
         int deleted = 0;
         for (String chain : new TreeSet<>(existing)) {
-            if (ctx.activeNatChains.contains(chain) || !ChainNames.isServiceChain(chain)) {
+            if (!ChainNames.isServiceChain(chain) || ctx.activeNatChains.contains(chain)) {
                 continue;
             }
             ctx.natChains.chain(chain);
@@ -255,21 +320,20 @@ public final class IptablesCompiler {
     }
 
     private static String render(SyncContext ctx) {
-        StringBuilder out = new StringBuilder(ctx.filterChains.length() + ctx.filterRules.length()
-                + ctx.natChains.length() + ctx.natRules.length() + 32);
-        out.append("*filter\n");
+        List<String> out = new ArrayList<>();
+        out.add("*filter\n");
         ctx.filterChains.appendTo(out);
         ctx.filterRules.appendTo(out);
-        out.append("COMMIT\n*nat\n");
+        out.add("COMMIT\n*nat\n");
         ctx.natChains.appendTo(out);
         ctx.natRules.appendTo(out);
-        out.append("COMMIT\n");
-        return out.toString();
+        out.add("COMMIT\n");
+        // one copy: String.join sizes the result from its pieces
+        return String.join("", out);
     }
 
     /** Every nat chain of the desired state: the top-level ones and the per-Service ones. */
     private static Set<String> activeChains(SyncContext ctx) {
-        ctx.activeNatChains.addAll(NAT_CHAINS);
-        return Collections.unmodifiableSet(ctx.activeNatChains);
+        return ctx.activeNatChains;
     }
 }

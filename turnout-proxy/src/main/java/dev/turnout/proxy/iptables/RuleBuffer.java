@@ -1,20 +1,30 @@
 package dev.turnout.proxy.iptables;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * Upstream's {@code LineBuffer}: arguments are joined with single spaces and each rule ends with a
  * newline; {@link #lines()} counts rules written. A discarding buffer counts lines but keeps no
  * text, as upstream uses for the chains of unchanged Services on a partial sync (the rule-count
  * metric still includes them).
+ *
+ * <p>Besides rules written argument by argument, a buffer takes whole pre-rendered blocks of lines
+ * ({@link #lines(String, int)}), which it keeps as they are, to be joined only once, at the end.
  */
 final class RuleBuffer {
     private final StringBuilder sb;
     private final boolean discard;
+    /** Text that precedes {@link #sb}, in order. */
+    private final List<String> pieces;
+    private int piecesLength;
     private int lines;
     private boolean lineStart = true;
 
     private RuleBuffer(boolean discard, int capacity) {
         this.discard = discard;
         this.sb = discard ? null : new StringBuilder(capacity);
+        this.pieces = discard ? null : new ArrayList<>();
     }
 
     static RuleBuffer create(int capacity) {
@@ -93,17 +103,62 @@ final class RuleBuffer {
         lines++;
     }
 
+    /** Appends {@code count} whole lines, already rendered (each ending with a newline). */
+    void lines(String text, int count) {
+        lines += count;
+        if (discard || text.isEmpty()) {
+            return;
+        }
+        flush();
+        pieces.add(text);
+        piecesLength += text.length();
+    }
+
+    private void flush() {
+        if (sb.length() > 0) {
+            String s = sb.toString();
+            pieces.add(s);
+            piecesLength += s.length();
+            sb.setLength(0);
+        }
+    }
+
     int lines() {
         return lines;
     }
 
     int length() {
-        return discard ? 0 : sb.length();
+        return discard ? 0 : piecesLength + sb.length();
     }
 
-    void appendTo(StringBuilder out) {
+    /** The text written so far, as one String. */
+    String text() {
+        if (discard) {
+            return "";
+        }
+        if (pieces.isEmpty()) {
+            return sb.toString();
+        }
+        flush();
+        return String.join("", pieces);
+    }
+
+    /** Forgets everything written, to be reused for other text. */
+    void clear() {
         if (!discard) {
-            out.append(sb);
+            sb.setLength(0);
+            pieces.clear();
+            piecesLength = 0;
+        }
+        lines = 0;
+        lineStart = true;
+    }
+
+    /** Adds the text written so far to {@code out} as pieces, in order. */
+    void appendTo(List<String> out) {
+        if (!discard) {
+            flush();
+            out.addAll(pieces);
         }
     }
 }

@@ -6,21 +6,30 @@ import dev.turnout.model.ServicePort;
 import dev.turnout.proxy.iptables.ChainNameCache.ServiceChains;
 import dev.turnout.proxy.topology.CategorizedEndpoints;
 import dev.turnout.proxy.topology.TopologyFilter;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Writes the rules of one Service port, stage by stage in upstream's order (the body of the
+ * Renders the rules of one Service port, stage by stage in upstream's order (the body of the
  * per-service loop of {@code syncProxyRules}): the entry rules in the top-level chains, which
  * are always written, then the Service's own SVC/SVL/EXT/FW/SEP chains, which a partial sync
- * writes only for changed Services.
+ * writes only for changed Services. The result is a {@link ServiceFragment}; the compiler decides
+ * which of its parts go into the sync's output.
  */
 final class ServiceRuleWriter {
     static final String MARK_MASQ = "KUBE-MARK-MASQ";
+    private static final String JUMP_MARK_MASQ = "-j " + MARK_MASQ;
 
     private final SyncContext ctx;
     private final ChainNameCache names;
     private final TopologyFilter topology;
     private final boolean masqueradeAll;
+    // scratch buffers for the Service being rendered
+    private final RuleBuffer natEntries = RuleBuffer.create(512);
+    private final RuleBuffer filterRules = RuleBuffer.create(256);
+    private final RuleBuffer chainDeclarations = RuleBuffer.create(1024);
+    private final RuleBuffer chainRules = RuleBuffer.create(8192);
+    private final List<String> chainNames = new ArrayList<>();
 
     ServiceRuleWriter(SyncContext ctx, ChainNameCache names, TopologyFilter topology, boolean masqueradeAll) {
         this.ctx = ctx;
@@ -37,35 +46,47 @@ final class ServiceRuleWriter {
             String externalFilterTarget, String externalFilterComment) {
     }
 
-    void write(ServicePort svc, List<Endpoint> endpoints, boolean writeChains) {
-        Plan p = plan(svc, endpoints);
+    /**
+     * Renders one Service port. {@code previous} is what was rendered for it last time, or null:
+     * its chain names are reused.
+     */
+    ServiceFragment render(ServicePort svc, List<Endpoint> endpoints, String namespacedName,
+            ServiceFragment previous) {
+        natEntries.clear();
+        filterRules.clear();
+        chainDeclarations.clear();
+        chainRules.clear();
+        chainNames.clear();
+        ServiceChains chains = names.service(svc, previous == null ? null : previous.chains);
+        Plan p = plan(svc, chains, endpoints);
         writeClusterIpEntry(p);
         writeExternalIpEntries(p);
         writeLoadBalancerEntries(p);
         writeNodePortEntries(p);
         writeHealthCheckNodePort(p);
 
-        RuleBuffer chains = writeChains ? ctx.natChains : ctx.skippedNatChains;
-        RuleBuffer rules = writeChains ? ctx.natRules : ctx.skippedNatRules;
+        RuleBuffer decls = chainDeclarations;
+        RuleBuffer rules = chainRules;
         writeInternalMasquerade(p, rules);
-        writeExternalChain(p, chains, rules);
-        writeFirewallChain(p, chains, rules);
+        writeExternalChain(p, decls, rules);
+        writeFirewallChain(p, decls, rules);
         if (!p.eps.cluster().isEmpty() && svc.usesClusterEndpoints()) {
-            declare(chains, p.chains.cluster());
+            declare(decls, p.chains.cluster());
             writeDispatch(rules, p, p.chains.cluster(), p.eps.cluster());
         }
         if (!p.eps.local().isEmpty() && svc.usesLocalEndpoints()) {
-            declare(chains, p.chains.local());
+            declare(decls, p.chains.local());
             writeDispatch(rules, p, p.chains.local(), p.eps.local());
         }
-        writeEndpointChains(p, chains, rules);
+        writeEndpointChains(p, decls, rules);
         if (p.chains.endpoints().size() > 4 * endpoints.size() + 16) {
             p.chains.endpoints().clear(); // forget endpoints that churned away
         }
+        return new ServiceFragment(svc, endpoints, ctx.largeClusterMode, ctx.zone, namespacedName, chains,
+                natEntries, filterRules, chainDeclarations, chainRules, chainNames);
     }
 
-    private Plan plan(ServicePort svc, List<Endpoint> endpoints) {
-        ServiceChains chains = names.service(svc);
+    private Plan plan(ServicePort svc, ServiceChains chains, List<Endpoint> endpoints) {
         String name = chains.nameString();
         CategorizedEndpoints eps = topology.categorize(endpoints, svc, ctx.nodeName, ctx.zone);
         boolean hasEndpoints = eps.hasAnyEndpoints();
@@ -118,11 +139,11 @@ final class ServiceRuleWriter {
 
     private void writeClusterIpEntry(Plan p) {
         if (p.hasInternal) {
-            ctx.natRules.append(IptablesCompiler.SERVICES).a("-m").a("comment").a("--comment")
+            natEntries.append(IptablesCompiler.SERVICES).a("-m").a("comment").a("--comment")
                     .quoted(p.name, " cluster IP").a("-m").a(p.proto).a("-p").a(p.proto)
                     .a("-d").a(p.svc.clusterIp()).a("--dport").a(p.svc.port()).a("-j").a(p.internalChain).end();
         } else {
-            head(ctx.filterRules, IptablesCompiler.SERVICES, p.internalFilterComment, p.proto)
+            head(filterRules, IptablesCompiler.SERVICES, p.internalFilterComment, p.proto)
                     .a("-d").a(p.svc.clusterIp()).a("--dport").a(p.svc.port()).a("-j").a(p.internalFilterTarget).end();
         }
     }
@@ -130,13 +151,13 @@ final class ServiceRuleWriter {
     private void writeExternalIpEntries(Plan p) {
         for (String ip : p.svc.externalIps()) {
             if (p.hasEndpoints) {
-                ctx.natRules.append(IptablesCompiler.SERVICES).a("-m").a("comment").a("--comment")
+                natEntries.append(IptablesCompiler.SERVICES).a("-m").a("comment").a("--comment")
                         .quoted(p.name, " external IP").a("-m").a(p.proto).a("-p").a(p.proto)
                         .a("-d").a(ip).a("--dport").a(p.svc.port()).a("-j").a(p.chains.external()).end();
             }
             if (!p.hasExternal) {
                 // REJECT when no endpoints at all; DROP what the EXT chain did not short-circuit
-                head(ctx.filterRules, IptablesCompiler.EXTERNAL_SERVICES, p.externalFilterComment, p.proto)
+                head(filterRules, IptablesCompiler.EXTERNAL_SERVICES, p.externalFilterComment, p.proto)
                         .a("-d").a(ip).a("--dport").a(p.svc.port()).a("-j").a(p.externalFilterTarget).end();
             }
         }
@@ -145,12 +166,12 @@ final class ServiceRuleWriter {
     private void writeLoadBalancerEntries(Plan p) {
         for (String ip : p.svc.loadBalancerVips()) {
             if (p.hasEndpoints) {
-                ctx.natRules.append(IptablesCompiler.SERVICES).a("-m").a("comment").a("--comment")
+                natEntries.append(IptablesCompiler.SERVICES).a("-m").a("comment").a("--comment")
                         .quoted(p.name, " loadbalancer IP").a("-m").a(p.proto).a("-p").a(p.proto)
                         .a("-d").a(ip).a("--dport").a(p.svc.port()).a("-j").a(p.loadBalancerChain).end();
             }
             if (p.usesFirewallChain) {
-                ctx.filterRules.append(IptablesCompiler.PROXY_FIREWALL).a("-m").a("comment").a("--comment")
+                filterRules.append(IptablesCompiler.PROXY_FIREWALL).a("-m").a("comment").a("--comment")
                         .quoted(p.name, " traffic not accepted by ", p.chains.firewall())
                         .a("-m").a(p.proto).a("-p").a(p.proto).a("-d").a(ip).a("--dport").a(p.svc.port())
                         .a("-j").a("DROP").end();
@@ -158,7 +179,7 @@ final class ServiceRuleWriter {
         }
         if (!p.hasExternal) {
             for (String ip : p.svc.loadBalancerVips()) {
-                head(ctx.filterRules, IptablesCompiler.EXTERNAL_SERVICES, p.externalFilterComment, p.proto)
+                head(filterRules, IptablesCompiler.EXTERNAL_SERVICES, p.externalFilterComment, p.proto)
                         .a("-d").a(ip).a("--dport").a(p.svc.port()).a("-j").a(p.externalFilterTarget).end();
             }
         }
@@ -172,17 +193,17 @@ final class ServiceRuleWriter {
         if (p.hasEndpoints) {
             // NodePorts are not subject to loadBalancerSourceRanges, upstream says, for better or worse.
             if (ctx.localhostNodePorts && !ctx.ipv6 && ctx.nfacct) {
-                ctx.natRules.append(IptablesCompiler.NODEPORTS).a("-m").a("comment").a("--comment").a(p.name)
+                natEntries.append(IptablesCompiler.NODEPORTS).a("-m").a("comment").a("--comment").a(p.name)
                         .a("-m").a(p.proto).a("-p").a(p.proto).a("-d").a("127.0.0.0/8").a("--dport").a(nodePort)
                         .a("-m").a("nfacct").a("--nfacct-name").a(IptablesCompiler.NFACCT_LOCALHOST_NODEPORTS)
                         .a("-j").a(p.chains.external()).end();
             }
-            ctx.natRules.append(IptablesCompiler.NODEPORTS).a("-m").a("comment").a("--comment").a(p.name)
+            natEntries.append(IptablesCompiler.NODEPORTS).a("-m").a("comment").a("--comment").a(p.name)
                     .a("-m").a(p.proto).a("-p").a(p.proto).a("--dport").a(nodePort)
                     .a("-j").a(p.chains.external()).end();
         }
         if (!p.hasExternal) {
-            ctx.filterRules.append(IptablesCompiler.EXTERNAL_SERVICES).a("-m").a("comment").a("--comment")
+            filterRules.append(IptablesCompiler.EXTERNAL_SERVICES).a("-m").a("comment").a("--comment")
                     .a(p.externalFilterComment).a("-m").a("addrtype").a("--dst-type").a("LOCAL")
                     .a("-m").a(p.proto).a("-p").a(p.proto).a("--dport").a(nodePort)
                     .a("-j").a(p.externalFilterTarget).end();
@@ -193,7 +214,7 @@ final class ServiceRuleWriter {
     private void writeHealthCheckNodePort(Plan p) {
         int hc = p.svc.healthCheckNodePort();
         if (hc != 0) {
-            ctx.filterRules.append(IptablesCompiler.NODEPORTS).a("-m").a("comment").a("--comment")
+            filterRules.append(IptablesCompiler.NODEPORTS).a("-m").a("comment").a("--comment")
                     .quoted(p.name, " health check node port").a("-m").a("tcp").a("-p").a("tcp")
                     .a("--dport").a(hc).a("-j").a("ACCEPT").end();
         }
@@ -296,10 +317,10 @@ final class ServiceRuleWriter {
             ChainNameCache.EndpointNames en = names.endpoint(p.chains, endpoints.get(i));
             rules.append(chain);
             if (comments) {
-                rules.a("-m").a("comment").a("--comment").quoted(p.name, " -> ", en.text());
+                rules.a("-m comment --comment").quoted(p.name, " -> ", en.text());
             }
             if (i < n - 1) {
-                rules.a("-m").a("statistic").a("--mode").a("random").a("--probability").a(Probability.of(n - i));
+                rules.a("-m statistic --mode random --probability").a(Probability.of(n - i));
             }
             rules.a("-j").a(en.chain()).end();
         }
@@ -313,24 +334,25 @@ final class ServiceRuleWriter {
             String sep = en.chain();
             declare(chains, sep);
             // hairpin: a pod reaching itself through the Service must be masqueraded
+            // constant runs of arguments are appended as one (a() joins with single spaces)
             rules.append(sep);
             if (comments) {
-                rules.a("-m").a("comment").a("--comment").a(p.name);
+                rules.a("-m comment --comment").a(p.name);
             }
-            rules.a("-s").a(ep.ip()).a("-j").a(MARK_MASQ).end();
+            rules.a("-s").a(ep.ip()).a(JUMP_MARK_MASQ).end();
             rules.append(sep);
             if (comments) {
-                rules.a("-m").a("comment").a("--comment").a(p.name);
+                rules.a("-m comment --comment").a(p.name);
             }
             if (affinity) {
-                rules.a("-m").a("recent").a("--name").a(sep).a("--set");
+                rules.a("-m recent --name").a(sep).a("--set");
             }
-            rules.a("-m").a(p.proto).a("-p").a(p.proto).a("-j").a("DNAT").a("--to-destination").a(en.text()).end();
+            rules.a("-m").a(p.proto).a("-p").a(p.proto).a("-j DNAT --to-destination").a(en.text()).end();
         }
     }
 
     private void declare(RuleBuffer chains, String chain) {
         chains.chain(chain);
-        ctx.activeNatChains.add(chain);
+        chainNames.add(chain);
     }
 }

@@ -1,8 +1,5 @@
 package dev.turnout.proxy.iptables;
 
-import java.util.HashSet;
-import java.util.Set;
-
 /**
  * The buffers and derived settings of one sync, shared by the compiler's stages; upstream keeps
  * the same state in Proxier fields and syncProxyRules locals.
@@ -15,7 +12,7 @@ final class SyncContext {
     /** Where the chains of unchanged Services go on a partial sync: counted, not written. */
     final RuleBuffer skippedNatChains = RuleBuffer.discarding();
     final RuleBuffer skippedNatRules = RuleBuffer.discarding();
-    final Set<String> activeNatChains;
+    final ActiveChains activeNatChains = new ActiveChains();
 
     final boolean ipv6;
     final MasqueradeMark mark;
@@ -33,10 +30,10 @@ final class SyncContext {
     SyncContext(int expectedServices, int totalEndpoints, boolean ipv6, MasqueradeMark mark,
             LocalTrafficDetector localDetector, NodePortAddresses nodePortAddresses, boolean localhostNodePorts,
             boolean nfacct, boolean largeClusterMode, String nodeName, String zone, String nodeIp) {
-        this.filterRules = RuleBuffer.create(1024 + expectedServices * 64);
-        this.natChains = RuleBuffer.create(1024 + (expectedServices + totalEndpoints) * 30);
-        this.natRules = RuleBuffer.create(1024 + expectedServices * 300 + totalEndpoints * 230);
-        this.activeNatChains = new HashSet<>(Math.max(16, (expectedServices * 2 + totalEndpoints) * 2));
+        // the per-Service text arrives pre-rendered (ServiceFragment); these hold the rest
+        this.filterRules = RuleBuffer.create(1024);
+        this.natChains = RuleBuffer.create(1024);
+        this.natRules = RuleBuffer.create(2048);
         this.ipv6 = ipv6;
         this.mark = mark;
         this.localDetector = localDetector;
