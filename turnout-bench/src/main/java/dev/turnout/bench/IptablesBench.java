@@ -123,14 +123,18 @@ public final class IptablesBench {
         lines.add("Machine: " + BenchmarksDoc.machine() + ". Cluster: N Services × " + ENDPOINTS
                 + " endpoints, every 10th a NodePort, every 100th a LoadBalancer.");
         lines.add("");
-        lines.add("| Services | nat rules | compile full (ms) | compile partial, 1 endpoint changed (ms) |");
-        lines.add("|---:|---:|---:|---:|");
+        lines.add("| Services | nat rules | full compile, new compiler (ms) | full sync, 1 endpoint changed (ms) | partial sync, 1 endpoint changed (ms) |");
+        lines.add("|---:|---:|---:|---:|---:|");
         for (int size : SIZES) {
-            lines.add(String.format(Locale.ROOT, "| %,d | %,d | %.1f ± %.1f | %.1f ± %.1f |", size,
+            lines.add(String.format(Locale.ROOT, "| %,d | %,d | %.1f ± %.1f | %.1f ± %.1f | %.1f ± %.1f |", size,
                     (long) r.get(size + "/" + BACKENDS.get(0))[3],
+                    c.get("fullSyncFirst@" + size), c.get("fullSyncFirst@" + size + "±"),
                     c.get("fullSync@" + size), c.get("fullSync@" + size + "±"),
                     c.get("partialSync@" + size), c.get("partialSync@" + size + "±")));
         }
+        lines.add("");
+        lines.add("A new compiler renders every Service (as after a restart); a long-lived one, as in `turnout proxy`, keeps "
+                + "each Service port's rendered rules and re-renders only what changed.");
         lines.add("");
         lines.add("| Services | backend | iptables-restore first load (ms) | restore partial (ms) | restore full re-sync (ms) |");
         lines.add("|---:|---|---:|---:|---:|");
@@ -141,9 +145,11 @@ public final class IptablesBench {
             }
         }
         double tenK = c.get("fullSync@10000");
+        double cold = c.get("fullSyncFirst@10000");
         lines.add("");
-        lines.add(String.format(Locale.ROOT, "Goal: full compile of 10k × 10 in ≤ 150 ms warm — measured %.1f ms: %s.", tenK,
-                tenK <= 150 ? "met" : "not met"));
+        lines.add(String.format(Locale.ROOT, "Goal: full compile of 10k × 10 in ≤ 150 ms warm — a long-lived compiler's full sync: %.1f ms (%s); "
+                + "a new compiler's first full compile (JIT warm, nothing cached): %.1f ms (%s).", tenK, tenK <= 150 ? "met" : "not met",
+                cold, cold <= 150 ? "met" : "not met"));
         lines.add(String.format(Locale.ROOT, "Ratios at 10k: partial/full compile = %.3f; first load/full compile = %.0f× (legacy), %.0f× (nft); "
                 + "nft/legacy first load = %.1f×.", c.get("partialSync@10000") / tenK, r.get("10000/legacy")[0] / tenK,
                 r.get("10000/nft")[0] / tenK, r.get("10000/nft")[0] / r.get("10000/legacy")[0]));
