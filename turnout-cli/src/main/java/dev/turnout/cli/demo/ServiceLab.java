@@ -94,6 +94,20 @@ public final class ServiceLab implements AutoCloseable {
         return proxies.get(node);
     }
 
+    /** Stops the node's proxy (by PID); its rules stay in the kernel, as kube-proxy's do. */
+    public void stopProxy(LabNode node) {
+        NetnsProcess p = proxies.get(node);
+        if (p != null) {
+            p.stop();
+        }
+    }
+
+    /** Runs {@code turnout proxy --cleanup} in the node's namespace and waits for it. */
+    public CommandResult cleanupProxyRules(LabNode node) {
+        List<String> argv = JavaCommand.forMain(Main.class, List.of("proxy", "--cleanup"));
+        return network.exec(node.namespace(), argv.toArray(String[]::new));
+    }
+
     /** The node's nat and filter tables as iptables-save prints them, with counters. */
     public String savedRules(LabNode node) {
         CommandResult r = network.exec(node.namespace(), "iptables-save", "-c");
