@@ -219,6 +219,18 @@ class IptablesDataplaneE2ETest {
                 .containsOnly(b.name());
     }
 
+    @Test
+    void healthzAndMetricsAnswerOnTheNodeIp() throws Exception {
+        lab.awaitRulesContaining("KUBE-SERVICES");
+
+        DialResult healthz = lab.network().traffic().http(node.namespace(), node.ip(), 10256, "/healthz", 1).get(0);
+        DialResult metrics = lab.network().traffic().http(node.namespace(), node.ip(), 10249, "/metrics", 1).get(0);
+
+        assertThat(healthz.status()).as("%s", healthz).isEqualTo(200);
+        assertThat(metrics.status()).as("%s", metrics.error()).isEqualTo(200);
+        assertThat(metrics.body()).contains("kubeproxy_sync_proxy_rules_duration_seconds");
+    }
+
     private String conntrack(String serviceIp) {
         return lab.network().exec(node.namespace(), "conntrack", "-L", "-p", "udp", "--orig-dst", serviceIp)
                 .stdout();

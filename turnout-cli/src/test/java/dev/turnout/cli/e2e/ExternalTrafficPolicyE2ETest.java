@@ -1,0 +1,100 @@
+package dev.turnout.cli.e2e;
+
+import static dev.turnout.cli.e2e.E2eAssertions.counts;
+import static dev.turnout.cli.e2e.E2eAssertions.host;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.turnout.cli.demo.KubeObjects;
+import dev.turnout.cli.demo.ServiceLab;
+import dev.turnout.lab.LabNode;
+import dev.turnout.lab.Pod;
+import dev.turnout.lab.netexec.DialResult;
+import io.fabric8.kubernetes.api.model.Service;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * externalTrafficPolicy on a two-node lab with two netexec pods per node; the outside client
+ * talks to each node's NodePort directly over the underlay.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ExternalTrafficPolicyE2ETest {
+    private ServiceLab lab;
+    private LabNode node1;
+    private LabNode node2;
+    private List<Pod> onNode1;
+    private List<Pod> onNode2;
+    private List<Pod> all;
+
+    @BeforeAll
+    void up() throws Exception {
+        lab = ServiceLab.up(2);
+        node1 = lab.node(1);
+        node2 = lab.node(2);
+        onNode1 = lab.backends(node1, "n1-a", "n1-b");
+        onNode2 = lab.backends(node2, "n2-a", "n2-b");
+        all = new ArrayList<>(onNode1);
+        all.addAll(onNode2);
+        lab.startProxies();
+    }
+
+    @AfterAll
+    void down() {
+        if (lab != null) {
+            lab.close();
+        }
+    }
+
+    private List<String> fromOutside(LabNode node, int nodePort, String path, int count) {
+        return lab.network().httpBodies(lab.network().clientNamespace(), node.ip(), nodePort, path, count);
+    }
+
+    @Test
+    void localPolicyServesOnlyTheNodesOwnPodsAndKeepsTheClientIp() throws Exception {
+        Service svc = KubeObjects.externalTrafficLocal(
+                KubeObjects.nodePort(KubeObjects.service("local", "10.96.1.10", 80, 8080).build(), 30090), 0);
+        lab.apply(svc, KubeObjects.slice("local", all, 8080));
+        lab.awaitRulesContaining("default/local:http cluster IP");
+
+        List<String> viaNode1 = fromOutside(node1, 30090, "/hostname", 60);
+        List<String> viaNode2 = fromOutside(node2, 30090, "/hostname", 60);
+        List<String> sources = fromOutside(node1, 30090, "/clientip", 10);
+
+        assertThat(counts(viaNode1)).as("via node1").containsOnlyKeys("n1-a", "n1-b");
+        assertThat(counts(viaNode2)).as("via node2").containsOnlyKeys("n2-a", "n2-b");
+        assertThat(sources).allSatisfy(s -> assertThat(host(s)).isEqualTo(lab.network().clientIp()));
+    }
+
+    @Test
+    void clusterPolicySpreadsOverBothNodesWithTheSourceMasqueradedToTheNode() throws Exception {
+        Service svc = KubeObjects.nodePort(KubeObjects.service("cluster", "10.96.1.11", 80, 8080).build(), 30091);
+        lab.apply(svc, KubeObjects.slice("cluster", all, 8080));
+        lab.awaitRulesContaining("default/cluster:http cluster IP");
+
+        List<String> names = fromOutside(node1, 30091, "/hostname", 80);
+        List<String> sources = fromOutside(node1, 30091, "/clientip", 20);
+
+        assertThat(counts(names)).containsOnlyKeys("n1-a", "n1-b", "n2-a", "n2-b");
+        assertThat(sources).allSatisfy(s -> assertThat(host(s)).isEqualTo(node1.ip()));
+    }
+
+    @Test
+    void localPolicyOnANodeWithoutLocalEndpointsDropsExternalTraffic() throws Exception {
+        Service svc = KubeObjects.externalTrafficLocal(
+                KubeObjects.nodePort(KubeObjects.service("far", "10.96.1.12", 80, 8080).build(), 30092), 0);
+        lab.apply(svc, KubeObjects.slice("far", onNode2, 8080));
+        lab.awaitRulesContaining("default/far:http cluster IP");
+
+        List<DialResult> viaNode1 = lab.network().traffic()
+                .http(lab.network().clientNamespace(), node1.ip(), 30092, "/hostname", 3);
+        List<String> viaNode2 = fromOutside(node2, 30092, "/hostname", 20);
+
+        assertThat(viaNode1).as("node1 has no endpoint of far")
+                .allSatisfy(r -> assertThat(r.error()).containsIgnoringCase("timed out"));
+        assertThat(counts(viaNode2)).containsOnlyKeys("n2-a", "n2-b");
+    }
+}

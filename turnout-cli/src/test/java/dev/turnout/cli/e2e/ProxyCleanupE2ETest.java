@@ -1,0 +1,65 @@
+package dev.turnout.cli.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.turnout.cli.demo.KubeObjects;
+import dev.turnout.cli.demo.ServiceLab;
+import dev.turnout.lab.LabNode;
+import dev.turnout.lab.Pod;
+import dev.turnout.lab.netns.CommandResult;
+import io.fabric8.kubernetes.api.model.Service;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** {@code turnout proxy --cleanup} on a node whose proxy has programmed every kind of chain. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ProxyCleanupE2ETest {
+    private ServiceLab lab;
+    private LabNode node;
+    private List<Pod> web;
+
+    @BeforeAll
+    void up() throws Exception {
+        lab = ServiceLab.up(1);
+        node = lab.node(1);
+        web = lab.backends(node, "web-1", "web-2");
+        lab.startProxies();
+    }
+
+    @AfterAll
+    void down() {
+        if (lab != null) {
+            lab.close();
+        }
+    }
+
+    @Test
+    void cleanupAfterTheProxyStopsLeavesNoKubeChainOrRule() throws Exception {
+        Service lb = KubeObjects.clientIpAffinity(KubeObjects.externalTrafficLocal(
+                KubeObjects.loadBalancerSourceRanges(
+                        KubeObjects.loadBalancer(KubeObjects.service("lb", "10.96.2.10", 80, 8080).build(), 30100,
+                                "203.0.113.40"),
+                        "192.168.77.0/24"),
+                32100));
+        Service udp = KubeObjects.nodePort(KubeObjects.udpService("udp", "10.96.2.11", 53, 8081).build(), 30101);
+        Service empty = KubeObjects.externalIps(KubeObjects.service("empty", "10.96.2.12", 80, 8080).build(),
+                "203.0.113.41");
+        lab.apply(lb, KubeObjects.slice("lb", web, 8080), udp,
+                KubeObjects.slice("udp", web, java.util.Map.of("udp", 8081)), empty);
+        lab.awaitRules("all three Services", r -> r.contains("KUBE-FW-") && r.contains("KUBE-SVL-")
+                && r.contains("default/udp:udp cluster IP") && r.contains("default/empty:http has no endpoints"));
+        assertThat(lab.network().httpBodies(lab.network().clientNamespace(), "203.0.113.40", 80, "/hostname", 3))
+                .allSatisfy(b -> assertThat(b).startsWith("web-"));
+
+        lab.stopProxy(node);
+        assertThat(lab.savedRules(node)).as("rules outlive the proxy").contains("KUBE-SERVICES");
+        CommandResult cleanup = lab.cleanupProxyRules(node);
+
+        assertThat(cleanup.exitCode()).as("exit status; stderr:\n%s", cleanup.stderr()).isZero();
+        String after = lab.savedRules(node);
+        assertThat(after).as("iptables-save after --cleanup").doesNotContain("KUBE-");
+    }
+}
