@@ -99,6 +99,11 @@ public final class KubeObjects {
         return b.build();
     }
 
+    /** {@code internalTrafficPolicy: Local}: cluster IP traffic only to endpoints on the sender's node. */
+    public static Service internalTrafficLocal(Service svc) {
+        return new ServiceBuilder(svc).editSpec().withInternalTrafficPolicy("Local").endSpec().build();
+    }
+
     public static Service loadBalancerSourceRanges(Service svc, String... cidrs) {
         return new ServiceBuilder(svc).editSpec().withLoadBalancerSourceRanges(cidrs).endSpec().build();
     }

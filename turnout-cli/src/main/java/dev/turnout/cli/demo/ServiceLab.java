@@ -34,6 +34,7 @@ public final class ServiceLab implements AutoCloseable {
     private final Path manifestsDir;
     private final ManifestWriter manifests;
     private final Map<LabNode, NetnsProcess> proxies = new LinkedHashMap<>();
+    private List<String> proxyExtraArgs = List.of();
 
     private ServiceLab(LabNetwork network, Path manifestsDir) {
         this.network = network;
@@ -77,17 +78,25 @@ public final class ServiceLab implements AutoCloseable {
 
     /** Starts {@code turnout proxy} on every node, with the node objects written first. */
     public void startProxies(String... extraArgs) throws IOException {
+        proxyExtraArgs = List.of(extraArgs);
         for (LabNode node : network.nodes()) {
             apply(KubeObjects.node(node.name(), node.ip()));
         }
         for (LabNode node : network.nodes()) {
-            List<String> args = new ArrayList<>(List.of("proxy", "--mode", "iptables",
-                    "--manifests", manifestsDir.toString(), "--node-name", node.name(), "--node-ip", node.ip(),
-                    "--cluster-cidr", CLUSTER_CIDR, "--min-sync-period", "0s",
-                    "--healthz-bind-address", node.ip() + ":10256", "--metrics-bind-address", node.ip() + ":10249"));
-            args.addAll(List.of(extraArgs));
-            proxies.put(node, network.startOnNode(node, JavaCommand.forMain(Main.class, args)));
+            startProxy(node);
         }
+    }
+
+    /** Starts (again) the node's proxy with the arguments {@link #startProxies} was given. */
+    public NetnsProcess startProxy(LabNode node) {
+        List<String> args = new ArrayList<>(List.of("proxy", "--mode", "iptables",
+                "--manifests", manifestsDir.toString(), "--node-name", node.name(), "--node-ip", node.ip(),
+                "--cluster-cidr", CLUSTER_CIDR, "--min-sync-period", "0s",
+                "--healthz-bind-address", node.ip() + ":10256", "--metrics-bind-address", node.ip() + ":10249"));
+        args.addAll(proxyExtraArgs);
+        NetnsProcess p = network.startOnNode(node, JavaCommand.forMain(Main.class, args));
+        proxies.put(node, p);
+        return p;
     }
 
     public NetnsProcess proxy(LabNode node) {

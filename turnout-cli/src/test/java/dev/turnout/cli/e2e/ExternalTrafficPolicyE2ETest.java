@@ -29,6 +29,8 @@ class ExternalTrafficPolicyE2ETest {
     private List<Pod> onNode1;
     private List<Pod> onNode2;
     private List<Pod> all;
+    private Pod client1;
+    private Pod client2;
 
     @BeforeAll
     void up() throws Exception {
@@ -39,6 +41,8 @@ class ExternalTrafficPolicyE2ETest {
         onNode2 = lab.backends(node2, "n2-a", "n2-b");
         all = new ArrayList<>(onNode1);
         all.addAll(onNode2);
+        client1 = lab.network().addPod("client-1", node1);
+        client2 = lab.network().addPod("client-2", node2);
         lab.startProxies();
     }
 
@@ -96,5 +100,66 @@ class ExternalTrafficPolicyE2ETest {
         assertThat(viaNode1).as("node1 has no endpoint of far")
                 .allSatisfy(r -> assertThat(r.error()).containsIgnoringCase("timed out"));
         assertThat(counts(viaNode2)).containsOnlyKeys("n2-a", "n2-b");
+    }
+
+    @Test
+    void podTrafficToALocalPolicyLoadBalancerIpIsNotBoundByThePolicy() throws Exception {
+        Service svc = KubeObjects.externalTrafficLocal(KubeObjects.loadBalancer(
+                KubeObjects.service("lb-local", "10.96.1.13", 80, 8080).build(), 30093, "203.0.113.50"), 32093);
+        lab.apply(svc, KubeObjects.slice("lb-local", all, 8080));
+        lab.awaitRulesContaining("default/lb-local:http loadbalancer IP");
+
+        List<String> fromPod = lab.network().httpBodies(client1.namespace(), "203.0.113.50", 80, "/hostname", 80);
+        List<String> fromOutside = lab.network().httpBodies(lab.network().clientNamespace(), "203.0.113.50", 80,
+                "/hostname", 40);
+
+        assertThat(counts(fromPod)).as("from a pod on node1").containsOnlyKeys("n1-a", "n1-b", "n2-a", "n2-b");
+        assertThat(counts(fromOutside)).as("from outside, via node1").containsOnlyKeys("n1-a", "n1-b");
+    }
+
+    @Test
+    void internalLocalPolicyKeepsPodTrafficOnItsNodeAndDropsItWhereThereIsNoEndpoint() throws Exception {
+        Service everywhere = KubeObjects.internalTrafficLocal(KubeObjects.service("itp", "10.96.1.14", 80, 8080).build());
+        Service onlyNode2 = KubeObjects.internalTrafficLocal(KubeObjects.service("itp-far", "10.96.1.15", 80, 8080).build());
+        lab.apply(everywhere, KubeObjects.slice("itp", all, 8080), onlyNode2, KubeObjects.slice("itp-far", onNode2, 8080));
+        lab.awaitRules("itp and itp-far", r -> r.contains("default/itp:http cluster IP")
+                && r.contains("default/itp-far:http"));
+
+        List<String> fromNode1 = lab.network().httpBodies(client1.namespace(), "10.96.1.14", 80, "/hostname", 40);
+        List<String> fromNode2 = lab.network().httpBodies(client2.namespace(), "10.96.1.14", 80, "/hostname", 40);
+        List<DialResult> farFromNode1 = lab.network().traffic().http(client1.namespace(), "10.96.1.15", 80, "/hostname", 3);
+        List<String> farFromNode2 = lab.network().httpBodies(client2.namespace(), "10.96.1.15", 80, "/hostname", 20);
+
+        assertThat(counts(fromNode1)).as("from node1").containsOnlyKeys("n1-a", "n1-b");
+        assertThat(counts(fromNode2)).as("from node2").containsOnlyKeys("n2-a", "n2-b");
+        assertThat(farFromNode1).allSatisfy(r -> assertThat(r.error()).containsIgnoringCase("timed out"));
+        assertThat(counts(farFromNode2)).containsOnlyKeys("n2-a", "n2-b");
+    }
+
+    @Test
+    void healthCheckNodePortReportsWhetherTheNodeHasLocalEndpoints() throws Exception {
+        Service svc = KubeObjects.externalTrafficLocal(KubeObjects.loadBalancer(
+                KubeObjects.service("lb-far", "10.96.1.16", 80, 8080).build(), 30094, "203.0.113.51"), 32094);
+        lab.apply(svc, KubeObjects.slice("lb-far", onNode2, 8080));
+        lab.awaitRulesContaining("default/lb-far:http loadbalancer IP");
+
+        DialResult node1Health = health(node1, 32094);
+        DialResult node2Health = health(node2, 32094);
+
+        assertThat(node1Health.status()).as("%s", node1Health).isEqualTo(503);
+        assertThat(node1Health.body()).contains("\"localEndpoints\": 0");
+        assertThat(node2Health.status()).as("%s", node2Health).isEqualTo(200);
+        assertThat(node2Health.body()).contains("\"localEndpoints\": 2");
+    }
+
+    /** The health check as a cloud load balancer does it: from outside, to the node's health check port. */
+    private DialResult health(LabNode node, int port) {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        DialResult r;
+        do {
+            // the server opens right after the sync that wrote the rules; give it that moment
+            r = lab.network().traffic().http(lab.network().clientNamespace(), node.ip(), port, "/healthz", 1).get(0);
+        } while (!r.ok() && System.nanoTime() < deadline);
+        return r;
     }
 }

@@ -8,15 +8,23 @@ import dev.turnout.lab.LabNode;
 import dev.turnout.lab.Pod;
 import dev.turnout.lab.netns.CommandResult;
 import io.fabric8.kubernetes.api.model.Service;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-/** {@code turnout proxy --cleanup} on a node whose proxy has programmed every kind of chain. */
+/**
+ * The proxy process over time on one node: a restart picks up the rules it left, and
+ * {@code --cleanup} (last, since it leaves the node without a proxy) removes all of them.
+ */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ProxyCleanupE2ETest {
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ProxyLifecycleE2ETest {
     private ServiceLab lab;
     private LabNode node;
     private List<Pod> web;
@@ -37,6 +45,46 @@ class ProxyCleanupE2ETest {
     }
 
     @Test
+    @Order(1)
+    void aRestartedProxyKeepsServingWithoutDuplicatingItsJumps() throws Exception {
+        Service svc = KubeObjects.service("before", "10.96.2.20", 80, 8080).build();
+        lab.apply(svc, KubeObjects.slice("before", web, 8080));
+        lab.awaitRulesContaining("default/before:http cluster IP");
+        String firstRules = lab.savedRules(node);
+
+        lab.stopProxy(node);
+        // changed while no proxy runs: the new one must add it and delete the old chains
+        lab.delete(svc);
+        Service next = KubeObjects.service("after", "10.96.2.21", 80, 8080).build();
+        lab.apply(next, KubeObjects.slice("after", web.subList(0, 1), 8080));
+        lab.startProxy(node);
+        lab.awaitRules("after without before", r -> r.contains("default/after:http cluster IP")
+                && !r.contains("default/before:http"));
+
+        String rules = lab.savedRules(node);
+        assertThat(jumps(rules)).isEqualTo(jumps(firstRules));
+        assertThat(jumps(rules)).as("jump rules in built-in chains, once each").doesNotHaveDuplicates();
+        assertThat(lab.network().httpBodies(node.namespace(), "10.96.2.21", 80, "/hostname", 5)).containsOnly("web-1");
+    }
+
+    /** The rules in built-in chains that jump to ours, as "table: rule" without counters. */
+    private static List<String> jumps(String saved) {
+        List<String> out = new ArrayList<>();
+        String table = "";
+        for (String line : saved.lines().toList()) {
+            String l = line.replaceFirst("^\\[\\d+:\\d+\\] ", "");
+            if (l.startsWith("*")) {
+                table = l.substring(1);
+            } else if (l.matches("-A (PREROUTING|INPUT|FORWARD|OUTPUT|POSTROUTING) .*-j KUBE-.*")) {
+                out.add(table + ": " + l);
+            }
+        }
+        out.sort(null);
+        return out;
+    }
+
+    @Test
+    @Order(2)
     void cleanupAfterTheProxyStopsLeavesNoKubeChainOrRule() throws Exception {
         Service lb = KubeObjects.clientIpAffinity(KubeObjects.externalTrafficLocal(
                 KubeObjects.loadBalancerSourceRanges(
