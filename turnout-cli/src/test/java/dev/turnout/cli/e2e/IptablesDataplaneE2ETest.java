@@ -260,6 +260,35 @@ class IptablesDataplaneE2ETest {
     }
 
     @Test
+    void aNodePortAnswersOnTheNodesLocalhostAndToPodsOnTheNodeIp() throws Exception {
+        Service svc = KubeObjects.nodePort(KubeObjects.service("np-local", "10.96.0.26", 80, 8080).build(), 30111);
+        lab.apply(svc, KubeObjects.slice("np-local", web, 8080));
+        lab.awaitRulesContaining("default/np-local:http cluster IP");
+
+        List<String> localhost = lab.network().httpBodies(node.namespace(), "127.0.0.1", 30111, "/hostname", 30);
+        List<String> fromPod = lab.network().httpBodies(client.namespace(), node.ip(), 30111, "/hostname", 30);
+
+        assertThat(counts(localhost)).as("node -> 127.0.0.1:nodePort").containsOnlyKeys("web-1", "web-2", "web-3");
+        assertThat(counts(fromPod)).as("pod -> node IP:nodePort").containsOnlyKeys("web-1", "web-2", "web-3");
+    }
+
+    @Test
+    void eachPortOfAMultiPortServiceReachesItsOwnTargetPort() throws Exception {
+        Service svc = KubeObjects.service("multi", "10.96.0.27", 80, 8080).editSpec()
+                .addNewPort().withName("udp").withProtocol("UDP").withPort(53)
+                .withTargetPort(new io.fabric8.kubernetes.api.model.IntOrString(8081)).endPort().endSpec().build();
+        lab.apply(svc, KubeObjects.slice("multi", web, Map.of("http", 8080, "udp", 8081)));
+        lab.awaitRules("both ports of multi", r -> r.contains("default/multi:http cluster IP")
+                && r.contains("default/multi:udp cluster IP"));
+
+        List<String> http = lab.network().httpBodies(client.namespace(), "10.96.0.27", 80, "/hostname", 30);
+        List<String> udp = lab.network().udpBodies(client.namespace(), "10.96.0.27", 53, "hostname", 30);
+
+        assertThat(counts(http)).containsOnlyKeys("web-1", "web-2", "web-3");
+        assertThat(counts(udp)).containsOnlyKeys("web-1", "web-2", "web-3");
+    }
+
+    @Test
     void theNodeItselfReachesAClusterIp() throws Exception {
         Service svc = KubeObjects.service("from-node", "10.96.0.23", 80, 8080).build();
         lab.apply(svc, KubeObjects.slice("from-node", web, 8080));
