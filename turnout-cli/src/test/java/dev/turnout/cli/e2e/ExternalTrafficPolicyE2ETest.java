@@ -103,6 +103,20 @@ class ExternalTrafficPolicyE2ETest {
     }
 
     @Test
+    void podsAndTheNodeItselfReachALocalPolicyNodePortWithoutLocalEndpoints() throws Exception {
+        Service svc = KubeObjects.externalTrafficLocal(
+                KubeObjects.nodePort(KubeObjects.service("far-inside", "10.96.1.17", 80, 8080).build(), 30095), 0);
+        lab.apply(svc, KubeObjects.slice("far-inside", onNode2, 8080));
+        lab.awaitRulesContaining("default/far-inside:http cluster IP");
+
+        List<String> fromPod = lab.network().httpBodies(client1.namespace(), node1.ip(), 30095, "/hostname", 20);
+        List<String> fromNode = lab.network().httpBodies(node1.namespace(), node1.ip(), 30095, "/hostname", 20);
+
+        assertThat(counts(fromPod)).as("pod on node1 -> node1:nodePort").containsOnlyKeys("n2-a", "n2-b");
+        assertThat(counts(fromNode)).as("node1 -> its own nodePort").containsOnlyKeys("n2-a", "n2-b");
+    }
+
+    @Test
     void podTrafficToALocalPolicyLoadBalancerIpIsNotBoundByThePolicy() throws Exception {
         Service svc = KubeObjects.externalTrafficLocal(KubeObjects.loadBalancer(
                 KubeObjects.service("lb-local", "10.96.1.13", 80, 8080).build(), 30093, "203.0.113.50"), 32093);

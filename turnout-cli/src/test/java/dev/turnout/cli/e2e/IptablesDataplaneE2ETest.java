@@ -239,6 +239,10 @@ class IptablesDataplaneE2ETest {
                 .containsOnly(b.name());
     }
 
+    /**
+     * Deleting a UDP Service clears its flows (upstream's exec-based cleanup, which StaleFlowCleaner
+     * follows; upstream 1.32+ reconciles flows of existing Services only and would let this flow live on).
+     */
     @Test
     void aDeletedUdpServiceNoLongerAnswersAnExistingFlow() throws Exception {
         Service svc = KubeObjects.udpService("udp-gone", "10.96.0.25", 53, 8081).build();
