@@ -11,7 +11,10 @@ import dev.turnout.lab.LabNode;
 import dev.turnout.lab.LabTraffic;
 import dev.turnout.lab.Pod;
 import dev.turnout.lab.netexec.DialResult;
+import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointHintsBuilder;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -290,6 +293,81 @@ class IptablesDataplaneE2ETest {
 
         assertThat(counts(http)).containsOnlyKeys("web-1", "web-2", "web-3");
         assertThat(counts(udp)).containsOnlyKeys("web-1", "web-2", "web-3");
+    }
+
+    @Test
+    void terminatingEndpointsServeOnlyWhenNoEndpointIsReady() throws Exception {
+        Service svc = KubeObjects.service("drain", "10.96.0.28", 80, 8080).build();
+        EndpointSlice oneReady = KubeObjects.slice("drain", web, 8080);
+        terminating(oneReady, 1);
+        terminating(oneReady, 2);
+        lab.apply(svc, oneReady);
+        lab.awaitRulesContaining("default/drain:http cluster IP");
+        List<String> whileOneIsReady = lab.network().httpBodies(client.namespace(), "10.96.0.28", 80, "/hostname", 20);
+
+        EndpointSlice noneReady = KubeObjects.slice("drain", web, 8080);
+        terminating(noneReady, 0);
+        terminating(noneReady, 1);
+        noneReady.getEndpoints().get(2).getConditions().setServing(false);
+        noneReady.getEndpoints().get(2).getConditions().setReady(false);
+        noneReady.getEndpoints().get(2).getConditions().setTerminating(true);
+        lab.apply(noneReady);
+        lab.awaitRules("drain falls back to serving terminating endpoints",
+                r -> r.contains("default/drain:http -> " + web.get(1).ip() + ":8080")
+                        && !r.contains("default/drain:http -> " + web.get(2).ip() + ":8080"));
+        List<String> whileAllTerminate = lab.network().httpBodies(client.namespace(), "10.96.0.28", 80, "/hostname", 30);
+
+        assertThat(whileOneIsReady).containsOnly("web-1");
+        assertThat(counts(whileAllTerminate)).as("serving terminating endpoints only")
+                .containsOnlyKeys("web-1", "web-2");
+    }
+
+    /** Marks endpoint {@code i} as a terminating pod that still serves. */
+    private static void terminating(EndpointSlice slice, int i) {
+        var c = slice.getEndpoints().get(i).getConditions();
+        c.setReady(false);
+        c.setServing(true);
+        c.setTerminating(true);
+    }
+
+    @Test
+    void zoneHintsKeepTrafficInTheNodesZone() throws Exception {
+        Node labelled = KubeObjects.node(node.name(), node.ip());
+        labelled.getMetadata().setLabels(Map.of("topology.kubernetes.io/zone", "zone-a"));
+        Service svc = KubeObjects.service("zoned", "10.96.0.29", 80, 8080).build();
+        EndpointSlice slice = KubeObjects.slice("zoned", web, 8080);
+        for (int i = 0; i < 3; i++) {
+            String zone = i == 0 ? "zone-b" : "zone-a";
+            slice.getEndpoints().get(i).setHints(new EndpointHintsBuilder().addNewForZone().withName(zone).endForZone()
+                    .build());
+        }
+        lab.apply(labelled, svc, slice);
+        lab.awaitRules("zoned with zone-a hints only", r -> r.contains("default/zoned:http -> " + web.get(1).ip())
+                && !r.contains("default/zoned:http -> " + web.get(0).ip()));
+
+        List<String> bodies = lab.network().httpBodies(client.namespace(), "10.96.0.29", 80, "/hostname", 40);
+
+        assertThat(counts(bodies)).containsOnlyKeys("web-2", "web-3");
+    }
+
+    @Test
+    void changingAServicePortMovesItsTraffic() throws Exception {
+        Service before = KubeObjects.nodePort(KubeObjects.service("moving", "10.96.0.30", 80, 8080).build(), 30112);
+        lab.apply(before, KubeObjects.slice("moving", web, 8080));
+        lab.awaitRulesContaining("default/moving:http cluster IP");
+        assertThat(lab.network().httpBodies(outside(), node.ip(), 30112, "/hostname", 3))
+                .allSatisfy(b -> assertThat(b).isIn("web-1", "web-2", "web-3"));
+
+        Service after = KubeObjects.service("moving", "10.96.0.30", 81, 8080).build();
+        lab.apply(after);
+        lab.awaitRules("moving on port 81", r -> r.contains("--dport 81 -j KUBE-SVC") && !r.contains("--dport 30112"));
+
+        assertThat(lab.network().httpBodies(client.namespace(), "10.96.0.30", 81, "/hostname", 5))
+                .allSatisfy(b -> assertThat(b).isIn("web-1", "web-2", "web-3"));
+        assertThat(lab.network().traffic().http(client.namespace(), "10.96.0.30", 80, "/hostname", 2))
+                .as("old port").allSatisfy(r -> assertThat(r.ok()).isFalse());
+        assertThat(lab.network().traffic().http(outside(), node.ip(), 30112, "/hostname", 2))
+                .as("old node port").allSatisfy(r -> assertThat(r.ok()).isFalse());
     }
 
     @Test
