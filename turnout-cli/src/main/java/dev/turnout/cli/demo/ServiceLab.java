@@ -87,6 +87,13 @@ public final class ServiceLab implements AutoCloseable {
         }
     }
 
+    /** Stops the node's proxy and starts it again with other extra arguments (e.g. flags under test). */
+    public NetnsProcess restartProxy(LabNode node, String... extraArgs) {
+        stopProxy(node);
+        proxyExtraArgs = List.of(extraArgs);
+        return startProxy(node);
+    }
+
     /** Starts (again) the node's proxy with the arguments {@link #startProxies} was given. */
     public NetnsProcess startProxy(LabNode node) {
         List<String> args = new ArrayList<>(List.of("proxy", "--mode", "iptables",
@@ -133,7 +140,7 @@ public final class ServiceLab implements AutoCloseable {
                     throw new IllegalStateException("rules for " + what + " did not appear on " + node.name()
                             + " within " + RULES_TIMEOUT.toSeconds() + " s; proxy "
                             + (proxy == null ? "not started" : (proxy.isAlive() ? "running" : "exited") + ", log:\n"
-                            + proxy.output()));
+                            + proxy.output()) + "\nrules:\n" + savedRules(node));
                 }
                 sleep(50);
             }

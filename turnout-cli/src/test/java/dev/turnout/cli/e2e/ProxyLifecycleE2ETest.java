@@ -85,6 +85,29 @@ class ProxyLifecycleE2ETest {
 
     @Test
     @Order(2)
+    void nodePortAddressesAndAnotherMasqueradeBitAreHonoured() throws Exception {
+        lab.restartProxy(node, "--nodeport-addresses", "192.168.77.0/24", "--masquerade-bit", "5");
+        Service np = KubeObjects.nodePort(KubeObjects.service("np", "10.96.2.30", 80, 8080).build(), 30120);
+        Service self = KubeObjects.service("self", "10.96.2.31", 80, 8080).build();
+        lab.apply(np, KubeObjects.slice("np", web, 8080), self, KubeObjects.slice("self", web.subList(0, 1), 8080));
+        lab.awaitRules("np and self with mark 0x20", r -> r.contains("default/np:http cluster IP")
+                && r.contains("default/self:http cluster IP") && r.contains("-A KUBE-MARK-MASQ -j MARK --set-xmark 0x20/0x20")
+                && r.contains("-A KUBE-SERVICES -d " + node.ip() + "/32 -m comment --comment \"kubernetes service nodeports"));
+
+        List<String> viaNodeIp = lab.network().httpBodies(lab.network().clientNamespace(), node.ip(), 30120,
+                "/hostname", 10);
+        var viaLocalhost = lab.network().traffic().http(node.namespace(), "127.0.0.1", 30120, "/hostname", 2);
+        List<String> hairpin = lab.network().httpBodies(web.get(0).namespace(), "10.96.2.31", 80, "/hostname", 5);
+
+        assertThat(viaNodeIp).allSatisfy(b -> assertThat(b).isIn("web-1", "web-2"));
+        assertThat(viaLocalhost).as("127.0.0.1 is outside --nodeport-addresses")
+                .allSatisfy(r -> assertThat(r.ok()).isFalse());
+        assertThat(hairpin).as("hairpin needs the masquerade mark").containsOnly("web-1");
+        assertThat(lab.savedRules(node)).doesNotContain("0x4000");
+    }
+
+    @Test
+    @Order(3)
     void cleanupAfterTheProxyStopsLeavesNoKubeChainOrRule() throws Exception {
         Service lb = KubeObjects.clientIpAffinity(KubeObjects.externalTrafficLocal(
                 KubeObjects.loadBalancerSourceRanges(
