@@ -371,6 +371,30 @@ class IptablesDataplaneE2ETest {
     }
 
     @Test
+    void endpointsFromSeveralSlicesAreMergedAndLeaveWithTheirSlice() throws Exception {
+        Service svc = KubeObjects.service("sliced", "10.96.0.31", 80, 8080).build();
+        EndpointSlice first = named(KubeObjects.slice("sliced", web.subList(0, 2), 8080), "sliced-a");
+        // web-2 is in both slices, as during a rebalancing of slices
+        EndpointSlice second = named(KubeObjects.slice("sliced", web.subList(1, 3), 8080), "sliced-b");
+        lab.apply(svc, first, second);
+        lab.awaitRulesContaining("default/sliced:http -> " + web.get(2).ip() + ":8080");
+        List<String> both = lab.network().httpBodies(client.namespace(), "10.96.0.31", 80, "/hostname", 60);
+
+        lab.delete(second);
+        lab.awaitRules("sliced-b gone", r -> !r.contains("default/sliced:http -> " + web.get(2).ip() + ":8080"));
+        List<String> firstOnly = lab.network().httpBodies(client.namespace(), "10.96.0.31", 80, "/hostname", 40);
+
+        assertThat(counts(both)).containsOnlyKeys("web-1", "web-2", "web-3");
+        assertThat(counts(firstOnly)).as("web-2 stays: the remaining slice still lists it")
+                .containsOnlyKeys("web-1", "web-2");
+    }
+
+    private static EndpointSlice named(EndpointSlice slice, String name) {
+        slice.getMetadata().setName(name);
+        return slice;
+    }
+
+    @Test
     void theNodeItselfReachesAClusterIp() throws Exception {
         Service svc = KubeObjects.service("from-node", "10.96.0.23", 80, 8080).build();
         lab.apply(svc, KubeObjects.slice("from-node", web, 8080));
