@@ -108,6 +108,27 @@ class ProxyLifecycleE2ETest {
 
     @Test
     @Order(3)
+    void afterAFirewallReloadFlushesIptablesTheProxyRestoresItsRules() throws Exception {
+        lab.restartProxy(node, "--sync-period", "2s");
+        Service svc = KubeObjects.service("reloaded", "10.96.2.40", 80, 8080).build();
+        Service other = KubeObjects.service("untouched", "10.96.2.41", 80, 8080).build();
+        lab.apply(svc, KubeObjects.slice("reloaded", web, 8080), other, KubeObjects.slice("untouched", web, 8080));
+        lab.awaitRules("reloaded and untouched", r -> r.contains("default/reloaded:http cluster IP")
+                && r.contains("default/untouched:http cluster IP"));
+
+        // what a firewall reload does to the node: every table flushed, every user chain gone
+        lab.network().exec(node.namespace(), "sh", "-c",
+                "for t in nat filter mangle; do iptables -t $t -F && iptables -t $t -X; done").orThrow();
+        assertThat(lab.savedRules(node)).doesNotContain("KUBE-");
+        lab.awaitRules("rules back after the flush", r -> r.contains("default/reloaded:http cluster IP")
+                && r.contains("-A PREROUTING -m comment --comment \"kubernetes service portals\" -j KUBE-SERVICES"));
+
+        assertThat(lab.network().httpBodies(web.get(1).namespace(), "10.96.2.40", 80, "/hostname", 5))
+                .allSatisfy(b -> assertThat(b).isIn("web-1", "web-2"));
+    }
+
+    @Test
+    @Order(4)
     void cleanupAfterTheProxyStopsLeavesNoKubeChainOrRule() throws Exception {
         Service lb = KubeObjects.clientIpAffinity(KubeObjects.externalTrafficLocal(
                 KubeObjects.loadBalancerSourceRanges(
