@@ -13,6 +13,8 @@ import java.util.List;
  * Sends test traffic from inside a namespace: one {@link NetexecClient} JVM per call runs all requests
  * in sequence, each on a fresh connection or socket (a new source port each time, so every request is
  * a separate conntrack entry and load-balancing decision), and reports one result per request.
+ * {@link #udpFlow(int)} instead keeps all UDP requests in one flow; {@link #fromIp(String)} picks the
+ * source address.
  */
 public final class LabTraffic {
 
