@@ -15,6 +15,9 @@ public final class LabWiring {
 
     /** The pods' default gateway: answered by the node because it sits on the node's lo (Calico's trick). */
     public static final String POD_GATEWAY = "169.254.1.1";
+    /** The node's default gateway: a made-up neighbour on the node's own dead-end uplink. */
+    public static final String UPLINK_GATEWAY = "192.0.2.1";
+    private static final String UPLINK_GATEWAY_MAC = "02:00:00:00:00:01";
 
     private final Netns netns;
     private final String prefix;
@@ -34,9 +37,27 @@ public final class LabWiring {
     public void node(String underlayNs, LabNode node, Cidr underlay) {
         String ns = node.namespace();
         ip("-n", ns, "link", "set", "lo", "up");
-        ip("-n", ns, "addr", "add", POD_GATEWAY + "/32", "dev", "lo");
+        // link scope: never picked as a source address, so MASQUERADE (which takes the first
+        // universe-scope address) shows the node IP, not the gateway, as on a real node
+        ip("-n", ns, "addr", "add", POD_GATEWAY + "/32", "dev", "lo", "scope", "link");
         netns.execOrThrow(ns, "sysctl", "-q", "-w", "net.ipv4.ip_forward=1");
         attachToUnderlay(underlayNs, LabNames.iface(prefix, "n" + node.index()), ns, node.ip(), underlay);
+        uplink(ns);
+    }
+
+    /**
+     * A default route into a dead end, as a real node has a default route: packets for addresses
+     * no one here owns (a cluster IP that was not DNATed, a load balancer IP a firewall rule
+     * refuses) pass routing and meet the filter rules in FORWARD (REJECT, DROP) instead of failing
+     * routing with an ICMP net-unreachable first. Whatever FORWARD lets through leaves on a veth
+     * whose peer, also in the node namespace, drops it: it is addressed to a MAC no one has.
+     */
+    private void uplink(String ns) {
+        ip("-n", ns, "link", "add", "uplink", "type", "veth", "peer", "name", "uplink-sink");
+        ip("-n", ns, "link", "set", "uplink", "up");
+        ip("-n", ns, "link", "set", "uplink-sink", "up");
+        ip("-n", ns, "neigh", "add", UPLINK_GATEWAY, "lladdr", UPLINK_GATEWAY_MAC, "dev", "uplink", "nud", "permanent");
+        ip("-n", ns, "route", "add", "default", "via", UPLINK_GATEWAY, "dev", "uplink", "onlink");
     }
 
     /** On each node, a route to every other node's pod CIDR via that node's underlay IP (flat L2, no overlay). */

@@ -4,8 +4,9 @@
  * <h2>Topology and addresses ({@link dev.turnout.lab.LabSpec#singleNode()})</h2>
  * <pre>
  *   &lt;prefix&gt;-underlay   bridge &lt;prefix&gt;br: the LAN, 192.168.77.0/24
- *   &lt;prefix&gt;-node&lt;i&gt;     eth0 192.168.77.(10+i)/24, 169.254.1.1/32 on lo, ip_forward=1,
- *                        pod CIDR 10.244.i.0/24, routes to the other nodes' pod CIDRs
+ *   &lt;prefix&gt;-node&lt;i&gt;     eth0 192.168.77.(10+i)/24, 169.254.1.1/32 scope link on lo, ip_forward=1,
+ *                        pod CIDR 10.244.i.0/24, routes to the other nodes' pod CIDRs,
+ *                        default via 192.0.2.1 on "uplink", a veth into a dead end (a silent sink)
  *   &lt;prefix&gt;-client      eth0 192.168.77.100/24, 203.0.113.0/24 via node1 (External/LoadBalancer IPs)
  *   &lt;prefix&gt;-pod-&lt;name&gt;  eth0 10.244.i.k/32 (k from 2), default via 169.254.1.1 onlink;
  *                        node side veth &lt;prefix&gt;p&lt;n&gt; with a /32 route back

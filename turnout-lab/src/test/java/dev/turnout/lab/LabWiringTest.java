@@ -33,10 +33,12 @@ class LabWiringTest {
     void nodeForwardsAndOwnsTheGatewayAddress() {
         wiring.node("tntabcde-underlay", node, Cidr.parse("192.168.77.0/24"));
         assertThat(runner.lines()).contains(
-                "ip -n tntabcde-node1 addr add 169.254.1.1/32 dev lo",
+                "ip -n tntabcde-node1 addr add 169.254.1.1/32 dev lo scope link",
                 "ip netns exec tntabcde-node1 sysctl -q -w net.ipv4.ip_forward=1",
                 "ip -n tntabcde-underlay link add tntabcden1 type veth peer name eth0 netns tntabcde-node1",
-                "ip -n tntabcde-node1 addr add 192.168.77.11/24 dev eth0");
+                "ip -n tntabcde-node1 addr add 192.168.77.11/24 dev eth0",
+                "ip -n tntabcde-node1 link add uplink type veth peer name uplink-sink",
+                "ip -n tntabcde-node1 route add default via 192.0.2.1 dev uplink onlink");
         // every command names a lab namespace: nothing is configured in the root namespace
         assertThat(runner.commands()).allSatisfy(argv -> assertThat(String.join(" ", argv)).containsPattern(
                 "^ip (-n|netns exec) tntabcde-"));

@@ -57,6 +57,57 @@ public final class KubeObjects {
         return b.build();
     }
 
+    /** A ClusterIP Service with one UDP port {@code udp} → targetPort; its slice port is {@code udp} too. */
+    public static ServiceBuilder udpService(String name, String clusterIp, int port, int targetPort) {
+        return service(name, clusterIp, port, targetPort).editSpec()
+                .withPorts(new ServicePortBuilder().withName("udp").withProtocol("UDP").withPort(port)
+                        .withTargetPort(new IntOrString(targetPort)).build())
+                .endSpec();
+    }
+
+    /** Type NodePort with the (already allocated) node port on every port of the Service. */
+    public static Service nodePort(Service svc, int nodePort) {
+        ServiceBuilder b = new ServiceBuilder(svc);
+        b.editSpec().withType("NodePort").withPorts(svc.getSpec().getPorts().stream()
+                .map(p -> new ServicePortBuilder(p).withNodePort(nodePort).build()).toList()).endSpec();
+        return b.build();
+    }
+
+    /** Type LoadBalancer with a node port and {@code status.loadBalancer.ingress[0].ip} set. */
+    public static Service loadBalancer(Service svc, int nodePort, String ingressIp) {
+        Service np = nodePort(svc, nodePort);
+        np.getSpec().setType("LoadBalancer");
+        return withLoadBalancerIp(np, ingressIp);
+    }
+
+    public static Service externalIps(Service svc, String... ips) {
+        return new ServiceBuilder(svc).editSpec().withExternalIPs(ips).endSpec().build();
+    }
+
+    /** {@code sessionAffinity: ClientIP} with upstream's default timeout (3 hours). */
+    public static Service clientIpAffinity(Service svc) {
+        return new ServiceBuilder(svc).editSpec().withSessionAffinity("ClientIP").endSpec().build();
+    }
+
+    /** {@code externalTrafficPolicy: Local}; LoadBalancers also get the allocated health check node port. */
+    public static Service externalTrafficLocal(Service svc, int healthCheckNodePort) {
+        ServiceBuilder b = new ServiceBuilder(svc);
+        b.editSpec().withExternalTrafficPolicy("Local").endSpec();
+        if ("LoadBalancer".equals(svc.getSpec().getType())) {
+            b.editSpec().withHealthCheckNodePort(healthCheckNodePort).endSpec();
+        }
+        return b.build();
+    }
+
+    /** {@code internalTrafficPolicy: Local}: cluster IP traffic only to endpoints on the sender's node. */
+    public static Service internalTrafficLocal(Service svc) {
+        return new ServiceBuilder(svc).editSpec().withInternalTrafficPolicy("Local").endSpec().build();
+    }
+
+    public static Service loadBalancerSourceRanges(Service svc, String... cidrs) {
+        return new ServiceBuilder(svc).editSpec().withLoadBalancerSourceRanges(cidrs).endSpec().build();
+    }
+
     public static EndpointSlice slice(String service, List<Pod> pods, int port) {
         return slice(service, pods, Map.of("http", port));
     }

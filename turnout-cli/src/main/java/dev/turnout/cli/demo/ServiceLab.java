@@ -34,6 +34,7 @@ public final class ServiceLab implements AutoCloseable {
     private final Path manifestsDir;
     private final ManifestWriter manifests;
     private final Map<LabNode, NetnsProcess> proxies = new LinkedHashMap<>();
+    private List<String> proxyExtraArgs = List.of();
 
     private ServiceLab(LabNetwork network, Path manifestsDir) {
         this.network = network;
@@ -77,21 +78,50 @@ public final class ServiceLab implements AutoCloseable {
 
     /** Starts {@code turnout proxy} on every node, with the node objects written first. */
     public void startProxies(String... extraArgs) throws IOException {
+        proxyExtraArgs = List.of(extraArgs);
         for (LabNode node : network.nodes()) {
             apply(KubeObjects.node(node.name(), node.ip()));
         }
         for (LabNode node : network.nodes()) {
-            List<String> args = new ArrayList<>(List.of("proxy", "--mode", "iptables",
-                    "--manifests", manifestsDir.toString(), "--node-name", node.name(), "--node-ip", node.ip(),
-                    "--cluster-cidr", CLUSTER_CIDR, "--min-sync-period", "0s",
-                    "--healthz-bind-address", node.ip() + ":10256", "--metrics-bind-address", node.ip() + ":10249"));
-            args.addAll(List.of(extraArgs));
-            proxies.put(node, network.startOnNode(node, JavaCommand.forMain(Main.class, args)));
+            startProxy(node);
         }
+    }
+
+    /** Stops the node's proxy and starts it again with other extra arguments (e.g. flags under test). */
+    public NetnsProcess restartProxy(LabNode node, String... extraArgs) {
+        stopProxy(node);
+        proxyExtraArgs = List.of(extraArgs);
+        return startProxy(node);
+    }
+
+    /** Starts (again) the node's proxy with the arguments {@link #startProxies} was given. */
+    public NetnsProcess startProxy(LabNode node) {
+        List<String> args = new ArrayList<>(List.of("proxy", "--mode", "iptables",
+                "--manifests", manifestsDir.toString(), "--node-name", node.name(), "--node-ip", node.ip(),
+                "--cluster-cidr", CLUSTER_CIDR, "--min-sync-period", "0s",
+                "--healthz-bind-address", node.ip() + ":10256", "--metrics-bind-address", node.ip() + ":10249"));
+        args.addAll(proxyExtraArgs);
+        NetnsProcess p = network.startOnNode(node, JavaCommand.forMain(Main.class, args));
+        proxies.put(node, p);
+        return p;
     }
 
     public NetnsProcess proxy(LabNode node) {
         return proxies.get(node);
+    }
+
+    /** Stops the node's proxy (by PID); its rules stay in the kernel, as kube-proxy's do. */
+    public void stopProxy(LabNode node) {
+        NetnsProcess p = proxies.get(node);
+        if (p != null) {
+            p.stop();
+        }
+    }
+
+    /** Runs {@code turnout proxy --cleanup} in the node's namespace and waits for it. */
+    public CommandResult cleanupProxyRules(LabNode node) {
+        List<String> argv = JavaCommand.forMain(Main.class, List.of("proxy", "--cleanup"));
+        return network.exec(node.namespace(), argv.toArray(String[]::new));
     }
 
     /** The node's nat and filter tables as iptables-save prints them, with counters. */
@@ -110,7 +140,7 @@ public final class ServiceLab implements AutoCloseable {
                     throw new IllegalStateException("rules for " + what + " did not appear on " + node.name()
                             + " within " + RULES_TIMEOUT.toSeconds() + " s; proxy "
                             + (proxy == null ? "not started" : (proxy.isAlive() ? "running" : "exited") + ", log:\n"
-                            + proxy.output()));
+                            + proxy.output()) + "\nrules:\n" + savedRules(node));
                 }
                 sleep(50);
             }

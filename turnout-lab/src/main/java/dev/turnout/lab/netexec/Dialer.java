@@ -25,10 +25,20 @@ public final class Dialer {
 
     private final Duration connectTimeout;
     private final Duration readTimeout;
+    private final InetSocketAddress local;
 
     public Dialer(Duration connectTimeout, Duration readTimeout) {
+        this(connectTimeout, readTimeout, null);
+    }
+
+    /**
+     * @param local the source address (and, for UDP, port) to bind before sending; null for the
+     *     kernel's choice. A fixed port makes successive UDP requests one conntrack flow.
+     */
+    public Dialer(Duration connectTimeout, Duration readTimeout, InetSocketAddress local) {
         this.connectTimeout = connectTimeout;
         this.readTimeout = readTimeout;
+        this.local = local;
     }
 
     /** GETs {@code request} (a path such as {@code /hostname}; a leading slash is added if missing). */
@@ -39,6 +49,10 @@ public final class Dialer {
         }
         String path = request.startsWith("/") ? request : "/" + request;
         try (Socket socket = new Socket()) {
+            if (local != null) {
+                // TCP: the source IP only; a fixed port would collide with the previous TIME_WAIT
+                socket.bind(new InetSocketAddress(local.getAddress(), 0));
+            }
             socket.connect(new InetSocketAddress(address, port), (int) connectTimeout.toMillis());
             socket.setSoTimeout((int) readTimeout.toMillis());
             String head = "GET " + path + " HTTP/1.1\r\nHost: " + Ips.hostPort(ip, port)
@@ -52,23 +66,61 @@ public final class Dialer {
         }
     }
 
-    /** Sends {@code payload} as one datagram and waits for one datagram back. */
+    /** Sends {@code payload} as one datagram from a fresh socket and waits for one datagram back. */
     public DialResult udp(String ip, int port, String payload) {
+        try (UdpSession session = udpSession(ip, port)) {
+            return session.request(payload);
+        } catch (IOException | RuntimeException e) {
+            return DialResult.failure(e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * One UDP socket, connected to ip:port, for any number of requests: they all share a source
+     * port and so one conntrack flow, as a long-lived UDP client (a DNS resolver, say) does.
+     */
+    public UdpSession udpSession(String ip, int port) throws IOException {
         InetAddress address = Ips.parse(ip);
         if (address == null) {
-            return DialResult.failure("not an IP literal: " + ip);
+            throw new IllegalArgumentException("not an IP literal: " + ip);
         }
-        try (DatagramSocket socket = new DatagramSocket()) {
+        DatagramSocket socket = new DatagramSocket(null);
+        try {
+            socket.setReuseAddress(true);
+            socket.bind(local);
             socket.setSoTimeout((int) readTimeout.toMillis());
             // connect() filters replies to this peer, like Go's DialUDP, and surfaces ICMP port-unreachable
             socket.connect(new InetSocketAddress(address, port));
-            byte[] data = payload.getBytes(StandardCharsets.UTF_8);
-            socket.send(new DatagramPacket(data, data.length));
-            DatagramPacket reply = new DatagramPacket(new byte[2048], 2048);
-            socket.receive(reply);
-            return DialResult.response(0, new String(reply.getData(), 0, reply.getLength(), StandardCharsets.UTF_8));
+            return new UdpSession(socket);
         } catch (IOException | RuntimeException e) {
-            return DialResult.failure(e.getClass().getSimpleName() + ": " + e.getMessage());
+            socket.close();
+            throw e;
+        }
+    }
+
+    /** A connected UDP socket; each request is one datagram out and one back (or an error). */
+    public static final class UdpSession implements AutoCloseable {
+        private final DatagramSocket socket;
+
+        private UdpSession(DatagramSocket socket) {
+            this.socket = socket;
+        }
+
+        public DialResult request(String payload) {
+            try {
+                byte[] data = payload.getBytes(StandardCharsets.UTF_8);
+                socket.send(new DatagramPacket(data, data.length));
+                DatagramPacket reply = new DatagramPacket(new byte[2048], 2048);
+                socket.receive(reply);
+                return DialResult.response(0, new String(reply.getData(), 0, reply.getLength(), StandardCharsets.UTF_8));
+            } catch (IOException | RuntimeException e) {
+                return DialResult.failure(e.getClass().getSimpleName() + ": " + e.getMessage());
+            }
+        }
+
+        @Override
+        public void close() {
+            socket.close();
         }
     }
 

@@ -70,6 +70,7 @@ public final class IptablesProxier {
     private final ServiceChangeTracker serviceChanges;
     private final EndpointsChangeTracker endpointsChanges;
     private final BoundedFrequencyRunner runner;
+    private final CanaryMonitor canary;
 
     // Guarded by "this": syncs run one at a time, from the runner or from a synced signal.
     private final Map<ServicePortName, ServicePort> svcPortMap = new TreeMap<>();
@@ -102,6 +103,8 @@ public final class IptablesProxier {
                 listener(metrics.endpointChangesTotal::inc, n -> metrics.endpointChangesPending.set(n)));
         this.runner = new BoundedFrequencyRunner("sync-runner", this::syncProxyRules, options.minSyncPeriod(),
                 options.syncPeriod(), options.burstSyncs(), scheduler);
+        // upstream: go ipt.Monitor(kubeProxyCanaryChain, {mangle, nat, filter}, forceSyncProxyRules, syncPeriod)
+        this.canary = new CanaryMonitor(iptables, scheduler, options.syncPeriod(), this::forceSyncProxyRules);
     }
 
     public static IptablesProxierBuilder builder(IptablesConfig config, Function<SyncInput, CompiledRules> compiler) {
@@ -139,11 +142,13 @@ public final class IptablesProxier {
             health.updated(config.family());
         }
         metrics.syncProxyRulesLastQueuedTimestamp.set(ProxyMetrics.seconds(scheduler.now()));
+        canary.start();
         runner.start();
     }
 
-    /** Stops the sync loop and closes the health-check servers. */
+    /** Stops the sync loop and the iptables flush monitor, and closes the health-check servers. */
     public void stop() {
+        canary.stop();
         runner.stop();
         if (serviceHealth != null) {
             serviceHealth.close();
@@ -237,6 +242,14 @@ public final class IptablesProxier {
         node = info;
         needFullSync = true;
         return true;
+    }
+
+    /** After iptables was flushed: a full sync now (upstream forceSyncProxyRules). */
+    void forceSyncProxyRules() {
+        synchronized (this) {
+            needFullSync = true;
+        }
+        syncProxyRules();
     }
 
     /** One sync (upstream syncProxyRules). Package-visible for tests; normally run by the runner. */

@@ -127,7 +127,42 @@ class IptablesProxierTest {
         assertThat(compiler.inputs).hasSize(attempts + 1);
         assertThat(compiler.last().full()).as("retry after failure").isTrue();
         assertThat(compiler.last().state().services()).hasSize(2);
-        assertThat(iptables.chains("nat")).hasSize(4 + 4 + 2);
+        // built-in, the canary, top-level, one per Service
+        assertThat(iptables.chains("nat")).hasSize(4 + 1 + 4 + 2);
+    }
+
+    @Test
+    void aFlushOfIptablesIsNoticedWithinASyncPeriodAndRepairedByAFullSync() throws Exception {
+        initialSync(web);
+        for (String table : CanaryMonitor.TABLES) {
+            assertThat(iptables.chains(table)).as(table).contains("KUBE-PROXY-CANARY");
+        }
+        proxier.serviceHandler().onAdd(dns);
+        clock.drain();
+        assertThat(compiler.last().full()).isFalse();
+        int syncs = compiler.inputs.size();
+
+        // a firewall reload: the canaries go with everything else
+        for (String table : CanaryMonitor.TABLES) {
+            iptables.deleteChain(table, "KUBE-PROXY-CANARY");
+        }
+        clock.advance(SYNC_PERIOD);
+
+        assertThat(compiler.inputs.size()).isGreaterThan(syncs);
+        assertThat(compiler.inputs.subList(syncs, compiler.inputs.size())).anyMatch(SyncInput::full);
+        for (String table : CanaryMonitor.TABLES) {
+            assertThat(iptables.chains(table)).as(table).contains("KUBE-PROXY-CANARY");
+        }
+    }
+
+    @Test
+    void aStoppedProxierNoLongerWatchesTheCanary() throws Exception {
+        initialSync(web);
+        proxier.stop();
+        iptables.deleteChain("mangle", "KUBE-PROXY-CANARY");
+        iptables.clearCalls();
+        clock.advance(SYNC_PERIOD.multipliedBy(3));
+        assertThat(iptables.calls()).noneMatch(c -> c.contains("CANARY"));
     }
 
     @Test
