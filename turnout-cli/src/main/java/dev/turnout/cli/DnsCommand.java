@@ -3,6 +3,7 @@ package dev.turnout.cli;
 import dev.turnout.dns.DnsConfig;
 import dev.turnout.dns.PodsMode;
 import dev.turnout.dns.server.DnsServer;
+import dev.turnout.dns.source.InformerSource;
 import dev.turnout.model.Ips;
 import dev.turnout.model.source.ManifestSource;
 import java.net.InetSocketAddress;
@@ -22,9 +23,13 @@ import picocli.CommandLine.Option;
         description = "Serve the cluster DNS zone (Kubernetes DNS-Based Service Discovery) from Services and "
                 + "EndpointSlices over UDP and TCP, forwarding other names upstream. Runs until stopped.")
 final class DnsCommand implements Callable<Integer> {
-    @Option(names = "--manifests", paramLabel = "PATH", required = true,
+    @Option(names = "--manifests", paramLabel = "PATH",
             description = "Follow Services and EndpointSlices in these YAML/JSON files.")
     Path manifests;
+
+    @Option(names = "--kubeconfig", paramLabel = "FILE",
+            description = "Watch Services and EndpointSlices of the API server this kubeconfig's current context names.")
+    Path kubeconfig;
 
     @Option(names = "--listen", defaultValue = "0.0.0.0:53", paramLabel = "ADDR:PORT",
             description = "UDP and TCP address (default: ${DEFAULT-VALUE}).")
@@ -56,6 +61,12 @@ final class DnsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if ((manifests == null) == (kubeconfig == null)) {
+            throw new UsageException("exactly one of --kubeconfig FILE or --manifests PATH is required");
+        }
+        if (kubeconfig != null && !java.nio.file.Files.isRegularFile(kubeconfig)) {
+            throw new java.nio.file.NoSuchFileException(kubeconfig.toString());
+        }
         Name origin;
         try {
             origin = Name.fromString(zone.endsWith(".") ? zone : zone + ".");
@@ -79,9 +90,11 @@ final class DnsCommand implements Callable<Integer> {
                 server.close();
                 stopped.countDown();
             }, "dns-shutdown"));
-            server.start(new ManifestSource(manifests, msg -> System.err.println("dns: " + msg)));
+            server.start(kubeconfig != null
+                    ? InformerSource.fromKubeconfig(kubeconfig, msg -> System.err.println("dns: " + msg))
+                    : new ManifestSource(manifests, msg -> System.err.println("dns: " + msg)));
             System.err.println("dns: serving " + origin + " on " + server.udpAddress() + " (udp, tcp), following "
-                    + manifests + (ups.isEmpty() ? "" : ", forwarding to " + ups)
+                    + (kubeconfig != null ? "the API server of " + kubeconfig : manifests) + (ups.isEmpty() ? "" : ", forwarding to " + ups)
                     + (server.httpAddress() == null ? "" : ", http " + server.httpAddress()));
             stopped.await();
         }
