@@ -22,6 +22,7 @@ import org.xbill.DNS.Type;
  * <li>A header followed by garbage: FORMERR with the header's ID and no question (RFC 1035 4.1.1).</li>
  * <li>Not exactly one question, or more than one OPT: FORMERR (RFC 6891 6.1.1).</li>
  * <li>An opcode other than QUERY: NOTIMP (RFC 1035); EDNS version above 0: BADVERS (RFC 6891 6.1.3).</li>
+ * <li>A class other than IN, or AXFR/IXFR: REFUSED.</li>
  * </ul>
  * UDP responses fit the client's EDNS payload size (512 without EDNS, RFC 1035 4.2.1; at most
  * {@link #MAX_UDP_PAYLOAD}); what does not fit is cut at an RRset boundary with TC set, and the
@@ -63,22 +64,24 @@ public final class Codec {
         if (opcode != Opcode.QUERY) {
             return new Decoded(null, encode(reply(query, Rcode.NOTIMP), limit(query, false)));
         }
-        Record[] question = query.getSectionArray(Section.QUESTION);
+        java.util.List<Record> question = query.getSection(Section.QUESTION);
         int opts = 0;
         for (Record r : query.getSection(Section.ADDITIONAL)) {
             if (r.getType() == Type.OPT) {
                 opts++;
             }
         }
-        if (question.length != 1 || opts > 1) {
+        if (question.size() != 1 || opts > 1) {
             return new Decoded(null, headerOnly(id, opcode, query.getHeader().getFlag(Flags.RD), Rcode.FORMERR));
         }
         OPTRecord opt = query.getOPT();
         if (opt != null && opt.getVersion() > 0) {
             return new Decoded(null, encode(reply(query, Rcode.BADVERS), MIN_UDP_PAYLOAD));
         }
-        int qclass = question[0].getDClass();
-        if (qclass != DClass.IN && qclass != DClass.ANY) {
+        int qclass = question.get(0).getDClass();
+        int qtype = question.get(0).getType();
+        // other classes are not served; zone transfers are not offered (CoreDNS without its transfer plugin)
+        if ((qclass != DClass.IN && qclass != DClass.ANY) || qtype == Type.AXFR || qtype == Type.IXFR) {
             return new Decoded(null, encode(reply(query, Rcode.REFUSED), limit(query, false)));
         }
         return new Decoded(query, null);

@@ -111,6 +111,14 @@ class DigTest {
     }
 
     @Test
+    void refusedAndNotImplemented() throws Exception {
+        String axfr = Dig.run(addr, "cluster.local", "AXFR");
+        assertThat(axfr).as(axfr).contains("Transfer failed");
+        assertThat(Dig.status(Dig.run(addr, "version.bind", "TXT", "CH"))).isEqualTo("REFUSED");
+        assertThat(Dig.status(Dig.run(addr, "+opcode=status", "svc1.testns.svc.cluster.local"))).isEqualTo("NOTIMP");
+    }
+
+    @Test
     void headlessAnswersRotate() throws Exception {
         String a = Dig.run(addr, "hdls1.testns.svc.cluster.local", "A");
         String b = Dig.run(addr, "hdls1.testns.svc.cluster.local", "A");
