@@ -6,6 +6,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.SimpleResolver;
@@ -16,12 +18,22 @@ import org.xbill.DNS.SimpleResolver;
  * truncated UDP answer over TCP. In-flight forwards are capped so that a flood of queries for
  * outside names cannot grow memory: past the cap a query fails at once (SERVFAIL).
  */
-public final class Forwarder {
+public final class Forwarder implements AutoCloseable {
     public static final int MAX_IN_FLIGHT = 1024;
 
     private final List<InetSocketAddress> upstreams;
     private final List<SimpleResolver> resolvers = new ArrayList<>();
     private final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
+    /**
+     * Sending is handed off the transports' threads: opening a socket per upstream query is slow
+     * next to answering from the index, and cluster names must not wait behind it. The queue is
+     * bounded by {@link #inFlight}.
+     */
+    private final ExecutorService sender = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "dns-forward");
+        t.setDaemon(true);
+        return t;
+    });
     private final Metrics metrics;
 
     public Forwarder(List<InetSocketAddress> upstreams, Duration timeout, Metrics metrics) {
@@ -47,7 +59,8 @@ public final class Forwarder {
             metrics.dropped("forward_in_flight_limit");
             return CompletableFuture.failedFuture(new IllegalStateException("too many forwarded queries in flight"));
         }
-        CompletableFuture<Message> result = attempt(query, 0);
+        CompletableFuture<Message> result = CompletableFuture.supplyAsync(() -> attempt(query, 0), sender)
+                .thenCompose(f -> f);
         result.whenComplete((m, e) -> inFlight.release());
         return result;
     }
@@ -64,5 +77,10 @@ public final class Forwarder {
                     return i + 1 < resolvers.size() ? attempt(query, i + 1) : CompletableFuture.<Message>failedFuture(e);
                 })
                 .thenCompose(f -> f);
+    }
+
+    @Override
+    public void close() {
+        sender.shutdownNow();
     }
 }

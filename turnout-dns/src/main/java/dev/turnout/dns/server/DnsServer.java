@@ -31,7 +31,7 @@ public final class DnsServer implements AutoCloseable {
 
     public DnsServer(DnsConfig config) {
         this.config = config;
-        this.metrics = new Metrics("dns://" + config.listen().getHostString() + ":" + config.listen().getPort());
+        this.metrics = new Metrics();
         InetAddress listenIp = config.listen().getAddress();
         List<InetAddress> nsIps = listenIp.isAnyLocalAddress() ? List.of() : List.of(listenIp);
         KubernetesZone zone = new KubernetesZone(config.zone(), config.ttl(), config.pods(), index, nsIps);
@@ -46,6 +46,7 @@ public final class DnsServer implements AutoCloseable {
     /** Binds the sockets and starts serving; queries are SERVFAIL/answered as the source syncs. */
     public DnsServer start(ClusterSource source) throws Exception {
         bind();
+        metrics.server("dns://" + udpAddress.getHostString() + ":" + udpAddress.getPort());
         udp.start();
         tcp.start();
         if (config.http() != null) {
@@ -105,6 +106,7 @@ public final class DnsServer implements AutoCloseable {
         }
         udp.close();
         tcp.close();
+        handler.close();
         if (http != null) {
             http.close();
         }

@@ -23,13 +23,14 @@ public final class Metrics {
     private static final double[] BUCKETS = {0.00025, 0.0005, 0.001, 0.002, 0.004, 0.008, 0.016, 0.032, 0.064,
         0.128, 0.256, 0.512, 1.024, 2.048, 4.096, 8.192};
 
-    private final String server;
+    private volatile String server = "dns://:53";
     private final Map<String, LongAdder> counters = new ConcurrentHashMap<>();
     private final Map<String, Histogram> durations = new ConcurrentHashMap<>();
     private final Map<String, LongSupplier> gauges = new ConcurrentHashMap<>();
 
-    public Metrics(String server) {
-        this.server = server;
+    /** The {@code server} label, as CoreDNS writes it ({@code dns://ADDR:PORT}); set once the port is bound. */
+    public void server(String label) {
+        this.server = label;
     }
 
     public static String typeLabel(int qtype) {

@@ -21,7 +21,7 @@ import org.xbill.DNS.Type;
  * else, if upstreams are configured; REFUSED otherwise, as a server that is not recursive).
  * Both transports call it with raw bytes and get the bytes to send back, or null for silence.
  */
-public final class QueryHandler {
+public final class QueryHandler implements AutoCloseable {
     private final KubernetesZone zone;
     private final Forwarder forwarder;
     private final Metrics metrics;
@@ -127,5 +127,12 @@ public final class QueryHandler {
             }
         }
         return m;
+    }
+
+    @Override
+    public void close() {
+        if (forwarder != null) {
+            forwarder.close();
+        }
     }
 }

@@ -169,7 +169,7 @@ class DigTest {
                 HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
         String metrics = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
-        assertThat(metrics).contains("coredns_dns_requests_total{server=\"dns://127.0.0.1:0\",zone=\"cluster.local.\"")
+        assertThat(metrics).contains("coredns_dns_requests_total{server=\"dns://127.0.0.1:" + addr.getPort() + "\",zone=\"cluster.local.\"")
                 .contains("coredns_dns_responses_total{").contains("coredns_dns_request_duration_seconds_bucket{")
                 .contains("turnout_dns_services " + (TestCluster.services().size() + 2));
     }
