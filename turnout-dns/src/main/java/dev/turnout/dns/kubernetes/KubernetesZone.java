@@ -149,6 +149,11 @@ public final class KubernetesZone {
         if (svc == null || n > 5) {
             return nxdomain();
         }
+        if (svc.kind() == ServiceEntry.Kind.HEADLESS && svc.endpoints().isEmpty()) {
+            // no ready endpoints: the name and everything below it are gone (NXDOMAIN, as kube-dns and
+            // CoreDNS answer and the spec says since kubernetes/dns#245)
+            return nxdomain();
+        }
         if (n == 3) {
             return service(qname, qtype, svc, depth);
         }

@@ -142,7 +142,10 @@ class KubernetesZoneTest {
                         publishnotready.testns.svc.cluster.local. 5 IN A 172.0.2.1
                         publishnotready.testns.svc.cluster.local. 5 IN A 172.0.2.2
                         """),
-                nodata("empty-headless.testns.svc.cluster.local.", "A"),
+                nx("empty-headless.testns.svc.cluster.local.", "A"),
+                nx("allnotready.testns.svc.cluster.local.", "A"),
+                nx("_http._tcp.allnotready.testns.svc.cluster.local.", "SRV"),
+                nodata("hdlsprtls.testns.svc.cluster.local.", "AAAA"),
                 // case is preserved in the answer (RFC 4343)
                 ok("SVC1.TestNS.svc.Cluster.Local.", "A", "SVC1.TestNS.svc.Cluster.Local. 5 IN A 10.0.0.1"),
                 // PTR: cluster IPs and headless endpoints

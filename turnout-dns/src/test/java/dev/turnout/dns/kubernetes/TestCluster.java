@@ -46,6 +46,7 @@ public final class TestCluster {
                 headless("notready", false),
                 headless("publishnotready", true),
                 headless("empty-headless", false),
+                headless("allnotready", false),
                 external("external", "ext.interwebs.test"),
                 external("external-to-service", "svc1.testns.svc.cluster.local"));
     }
@@ -62,6 +63,7 @@ public final class TestCluster {
                         ep("172.0.1.1", null, true), ep("172.0.1.2", null, false)),
                 slice("publishnotready", "publishnotready", "IPv4", Map.of("http", 80),
                         ep("172.0.2.1", null, true), ep("172.0.2.2", null, false)),
+                slice("allnotready", "allnotready", "IPv4", Map.of("http", 80), ep("172.0.4.1", null, false)),
                 slice("svc1", "svc1", "IPv4", Map.of("http", 80), ep("172.0.3.1", null, true)));
     }
 
