@@ -197,7 +197,7 @@ public final class DnsIndex {
             addOwner(ip, new PtrOwner(e.namespace(), e.name(), null));
         }
         for (ServiceEntry.Ep ep : e.endpoints()) {
-            // PTR for endpoints of headless Services, whose names exist (spec 2.4.1)
+            // PTR for every Service's endpoints, as CoreDNS's serviceRecordForIP searches all endpoints
             addOwner(ep.ip(), new PtrOwner(e.namespace(), e.name(), ep.label()));
             if (ep.podNamespace() != null) {
                 podIps.merge(ep.podNamespace() + "/" + ep.ip().getHostAddress(), 1, Integer::sum);

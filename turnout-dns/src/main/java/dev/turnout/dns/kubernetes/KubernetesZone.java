@@ -33,7 +33,7 @@ import org.xbill.DNS.Type;
  * <li>{@code label.svc.ns.svc.zone}: a headless Service's endpoint by hostname or dashed IP;</li>
  * <li>{@code _port._proto.svc.ns.svc.zone}: SRV of a named port, targets in the additional section;</li>
  * <li>{@code a-b-c-d.ns.pod.zone} per {@link PodsMode}; {@code dns-version.zone} TXT; SOA and NS at the apex;</li>
- * <li>PTR for cluster IPs and headless endpoints.</li>
+ * <li>PTR for cluster IPs, else for endpoints of any Service (as CoreDNS's reverse.go).</li>
  * </ul>
  * A name that exists with no record of the type asked is NODATA, a name that does not exist is
  * NXDOMAIN; both carry the zone's SOA in the authority section (RFC 2308). Until the source has
@@ -299,6 +299,18 @@ public final class KubernetesZone {
         List<DnsIndex.PtrOwner> owners = ip == null ? List.of() : index.owners(ip);
         if (owners.isEmpty()) {
             return null;
+        }
+        // a cluster IP names one Service alone (the first by namespace/name, should two share it);
+        // only when no Service has it are endpoints searched (CoreDNS reverse.go serviceRecordForIP)
+        DnsIndex.PtrOwner service = null;
+        for (DnsIndex.PtrOwner o : owners) {
+            if (o.endpointLabel() == null && (service == null
+                    || (o.namespace() + "/" + o.service()).compareTo(service.namespace() + "/" + service.service()) < 0)) {
+                service = o;
+            }
+        }
+        if (service != null) {
+            owners = List.of(service);
         }
         List<Record> answer = new ArrayList<>();
         for (DnsIndex.PtrOwner o : owners) {

@@ -38,8 +38,9 @@ public final class ServiceEntries {
             return new ServiceEntry(ns, name, ServiceEntry.Kind.HEADLESS, List.of(), null, slicePorts(slices),
                     endpoints(slices, publishNotReady));
         }
+        // a ClusterIP Service's endpoints answer only PTR (and --pods verified), as in CoreDNS
         return new ServiceEntry(ns, name, ServiceEntry.Kind.CLUSTER_IP, clusterIps(spec), null, specPorts(spec),
-                List.of());
+                endpoints(slices, Boolean.TRUE.equals(spec.getPublishNotReadyAddresses())));
     }
 
     static String namespaceOf(String ns) {

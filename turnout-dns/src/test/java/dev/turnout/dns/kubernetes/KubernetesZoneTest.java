@@ -149,10 +149,9 @@ class KubernetesZoneTest {
                 // case is preserved in the answer (RFC 4343)
                 ok("SVC1.TestNS.svc.Cluster.Local.", "A", "SVC1.TestNS.svc.Cluster.Local. 5 IN A 10.0.0.1"),
                 // PTR: cluster IPs and headless endpoints
-                ok("1.0.0.10.in-addr.arpa.", "PTR", """
-                        1.0.0.10.in-addr.arpa. 5 IN PTR svc1.testns.svc.cluster.local.
-                        1.0.0.10.in-addr.arpa. 5 IN PTR svcempty.testns.svc.cluster.local.
-                        """),
+                // a cluster IP names one Service (the first that has it), endpoints of any Service follow
+                ok("1.0.0.10.in-addr.arpa.", "PTR", "1.0.0.10.in-addr.arpa. 5 IN PTR svc1.testns.svc.cluster.local."),
+                ok("1.3.0.172.in-addr.arpa.", "PTR", "1.3.0.172.in-addr.arpa. 5 IN PTR 172-0-3-1.svc1.testns.svc.cluster.local."),
                 ok("4.0.0.172.in-addr.arpa.", "PTR", "4.0.0.172.in-addr.arpa. 5 IN PTR dup-name.hdls1.testns.svc.cluster.local."),
                 ok("2.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.d.c.b.a.8.7.6.5.ip6.arpa.", "PTR",
                         "2.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.d.c.b.a.8.7.6.5.ip6.arpa. 5 IN PTR 5678-abcd--2.hdls1.testns.svc.cluster.local."),
