@@ -1,5 +1,6 @@
 package dev.turnout.cli;
 
+import dev.turnout.bench.DnsBench;
 import dev.turnout.bench.IptablesBench;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -10,9 +11,10 @@ import picocli.CommandLine.Parameters;
 /** {@code turnout bench}: run a benchmark and write its section of docs/benchmarks.md. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Run a benchmark and record it in docs/benchmarks.md. Benchmarks: iptables (compile and "
-                + "iptables-restore times at 1k and 10k Services; needs root for the namespace).")
+                + "iptables-restore times at 1k and 10k Services; needs root for the namespace), "
+                + "dns (dnsperf against turnout dns and unbound on loopback, same names; memory with 10k Services).")
 final class BenchCommand implements Callable<Integer> {
-    enum Which { iptables }
+    enum Which { iptables, dns }
 
     @Parameters(paramLabel = "BENCHMARK", description = "One of: ${COMPLETION-CANDIDATES}.")
     Which which;
@@ -23,7 +25,10 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        new IptablesBench(System.out).run(doc);
+        switch (which) {
+            case dns -> new DnsBench(System.out).run(doc);
+            default -> new IptablesBench(System.out).run(doc);
+        }
         return 0;
     }
 }

@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
 /** The {@code turnout} command; maps errors to exit codes in this one place. */
 @Command(name = "turnout", mixinStandardHelpOptions = true, version = "turnout 0.1.0",
         description = "Kubernetes Service networking that moves real packets.",
-        subcommands = {DemoCommand.class, RulesCommand.class, ProxyCommand.class, NetexecCommand.class, BenchCommand.class})
+        subcommands = {DemoCommand.class, RulesCommand.class, ProxyCommand.class, DnsCommand.class, NetexecCommand.class,
+                BenchCommand.class})
 public final class Main {
     /** Exit code for errors in the user's input: flags, manifests. */
     static final int EXIT_USAGE = 2;

@@ -53,6 +53,11 @@ public final class ServiceLab implements AutoCloseable {
         return network;
     }
 
+    /** The directory every proxy (and any other follower, such as {@code turnout dns}) reads objects from. */
+    public Path manifestsDir() {
+        return manifestsDir;
+    }
+
     public LabNode node(int index) {
         return network.node(index);
     }

@@ -1,0 +1,6 @@
+package dev.turnout.dns.server;
+
+/** The transport a query came over; names as CoreDNS's {@code proto} metric label. */
+public enum Transport {
+    udp, tcp
+}
