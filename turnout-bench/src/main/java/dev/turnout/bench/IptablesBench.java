@@ -38,7 +38,7 @@ public final class IptablesBench {
     private static final int ENDPOINTS = 10;
     /** Debian ships both iptables backends; kube-proxy uses whichever the host uses. */
     private static final List<String> BACKENDS = List.of("legacy", "nft");
-    private static final Duration RESTORE_TIMEOUT = Duration.ofMinutes(8);
+    private static final Duration RESTORE_TIMEOUT = Duration.ofMinutes(3);
 
     private final PrintStream out;
 
