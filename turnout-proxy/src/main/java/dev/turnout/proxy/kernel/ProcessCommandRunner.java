@@ -45,15 +45,21 @@ public final class ProcessCommandRunner implements CommandRunner {
         }
         cmd.addAll(argv);
         Process p = new ProcessBuilder(cmd).start();
-        CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()));
-        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()));
-        try (OutputStream in = p.getOutputStream()) {
-            if (stdin != null) {
-                in.write(stdin.getBytes(StandardCharsets.UTF_8));
+        // One thread per pipe, never a shared pool: the three block on the process, and a pool with
+        // fewer free workers than pipes would deadlock until the timeout.
+        CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()), ProcessCommandRunner::daemon);
+        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()), ProcessCommandRunner::daemon);
+        // Input is written on its own thread: a command that reads slowly (iptables-restore with a
+        // large ruleset) must not hold us past the timeout, which counts from the start.
+        CompletableFuture.runAsync(() -> {
+            try (OutputStream in = p.getOutputStream()) {
+                if (stdin != null) {
+                    in.write(stdin.getBytes(StandardCharsets.UTF_8));
+                }
+            } catch (IOException e) {
+                // The command may exit (or be killed) before reading all its input; its exit code says what went wrong.
             }
-        } catch (IOException e) {
-            // The command may exit before reading all its input; its exit code says what went wrong.
-        }
+        }, ProcessCommandRunner::daemon);
         try {
             if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly();
@@ -75,5 +81,11 @@ public final class ProcessCommandRunner implements CommandRunner {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static void daemon(Runnable task) {
+        Thread t = new Thread(task, "command-io");
+        t.setDaemon(true);
+        t.start();
     }
 }
