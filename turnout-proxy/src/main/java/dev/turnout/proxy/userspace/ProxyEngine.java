@@ -73,6 +73,34 @@ public final class ProxyEngine implements AutoCloseable {
         return connections.size();
     }
 
+    /**
+     * Bytes written to connection channels but not yet taken by the kernel: what the proxy itself
+     * buffers. Backpressure keeps it near one write-buffer high watermark per connection.
+     */
+    public long pendingOutboundBytes() {
+        long total = 0;
+        for (Channel ch : connections) {
+            var buf = ch.unsafe().outboundBuffer();
+            if (buf != null) {
+                total += buf.totalPendingWriteBytes();
+            }
+        }
+        return total;
+    }
+
+    /** One line per open connection channel, for diagnostics. */
+    public String describeConnections() {
+        StringBuilder b = new StringBuilder();
+        for (Channel ch : connections) {
+            b.append(ch).append(" active=").append(ch.isActive());
+            if (ch instanceof io.netty.channel.socket.DuplexChannel d) {
+                b.append(" in-shut=").append(d.isInputShutdown()).append(" out-shut=").append(d.isOutputShutdown());
+            }
+            b.append('\n');
+        }
+        return b.toString();
+    }
+
     /** Binds a listener for {@code key} relaying to {@code backends}; fails if the address cannot be bound. */
     public synchronized Listener open(ListenerKey key, BackendSet backends) throws Exception {
         if (listeners.containsKey(key)) {

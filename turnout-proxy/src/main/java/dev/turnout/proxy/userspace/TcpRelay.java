@@ -14,7 +14,9 @@ import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -38,6 +40,9 @@ final class TcpRelay {
         private final TcpListener listener;
         private final Set<Endpoint> tried = new HashSet<>();
         private Channel backend;
+        // Epoll reads a FIN (and data before it) even with auto-read off; kept until relaying starts.
+        private List<Object> early;
+        private boolean earlyInputShutdown;
 
         Frontend(TcpListener listener) {
             this.listener = listener;
@@ -83,9 +88,48 @@ final class TcpRelay {
                 front.pipeline().addLast(new Relay(back));
                 back.pipeline().addLast(new Relay(front));
                 listener.engine().stats().connected.increment();
-                front.read();
+                if (early != null) {
+                    early.forEach(m -> back.write(m, back.voidPromise()));
+                    early = null;
+                    back.flush();
+                }
+                if (earlyInputShutdown) {
+                    front.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+                } else {
+                    front.read();
+                }
                 back.read();
             });
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (backend != null) {
+                ctx.fireChannelRead(msg);
+                return;
+            }
+            if (early == null) {
+                early = new ArrayList<>(2);
+            }
+            early.add(msg);
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (backend == null && evt instanceof ChannelInputShutdownEvent) {
+                earlyInputShutdown = true;
+                return;
+            }
+            ctx.fireUserEventTriggered(evt);
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            if (early != null) {
+                early.forEach(ReferenceCountUtil::release);
+                early = null;
+            }
+            ctx.fireChannelInactive();
         }
 
         @Override
