@@ -62,7 +62,8 @@ public interface ServiceAddresses extends AutoCloseable {
 
     /**
      * The dummy interface {@value #DUMMY_INTERFACE}: created on first use, each Service address
-     * added as /32, deleted on close (with every address on it). Addresses already on the host
+     * added as /32, deleted on close (with every address on it). Where the kernel has no dummy
+     * driver, the addresses go on {@code lo} of the same namespace and are deleted one by one. Addresses already on the host
      * ({@code hostIps}: the node's own, loopback) are bound as they are.
      */
     static ServiceAddresses dummy(CommandRunner runner, List<String> hostIps) {
@@ -75,6 +76,7 @@ public interface ServiceAddresses extends AutoCloseable {
         private final Set<String> hostIps;
         private final Set<String> added = new HashSet<>();
         private boolean created;
+        private String device = DUMMY_INTERFACE;
 
         DummyInterface(CommandRunner runner, List<String> hostIps) {
             this.runner = runner;
@@ -87,11 +89,21 @@ public interface ServiceAddresses extends AutoCloseable {
                 return true;
             }
             if (!created) {
-                run(List.of("ip", "link", "add", DUMMY_INTERFACE, "type", "dummy"), true);
-                run(List.of("ip", "link", "set", DUMMY_INTERFACE, "up"), false);
+                CommandResult r = runner.run(List.of("ip", "link", "add", DUMMY_INTERFACE, "type", "dummy"));
+                if (!r.ok() && r.stderr().contains("Unknown device type")) {
+                    // No dummy driver in this kernel (or no module loading here): lo works the same way.
+                    Logger.getLogger(ServiceAddresses.class.getName()).warning("no dummy interface support ("
+                            + r.stderr().strip() + "); adding Service addresses to lo instead");
+                    device = "lo";
+                } else {
+                    if (!r.ok() && !r.stderr().contains("File exists")) {
+                        throw new IOException(r.describe());
+                    }
+                    run(List.of("ip", "link", "set", DUMMY_INTERFACE, "up"), false);
+                }
                 created = true;
             }
-            run(List.of("ip", "addr", "replace", Ips.hostCidr(ip), "dev", DUMMY_INTERFACE), false);
+            run(List.of("ip", "addr", "replace", Ips.hostCidr(ip), "dev", device), false);
             added.add(ip);
             return true;
         }
@@ -100,7 +112,7 @@ public interface ServiceAddresses extends AutoCloseable {
         public synchronized void release(String ip) {
             if (added.remove(ip)) {
                 try {
-                    run(List.of("ip", "addr", "del", Ips.hostCidr(ip), "dev", DUMMY_INTERFACE), false);
+                    run(List.of("ip", "addr", "del", Ips.hostCidr(ip), "dev", device), false);
                 } catch (IOException e) {
                     Logger.getLogger(ServiceAddresses.class.getName()).warning(e.getMessage());
                 }
@@ -109,15 +121,22 @@ public interface ServiceAddresses extends AutoCloseable {
 
         @Override
         public synchronized void close() {
-            if (created) {
-                try {
-                    run(List.of("ip", "link", "del", DUMMY_INTERFACE), false);
-                } catch (IOException e) {
-                    Logger.getLogger(ServiceAddresses.class.getName()).warning(e.getMessage());
-                }
-                created = false;
-                added.clear();
+            if (!created) {
+                return;
             }
+            try {
+                if (device.equals(DUMMY_INTERFACE)) {
+                    run(List.of("ip", "link", "del", DUMMY_INTERFACE), false);
+                } else {
+                    for (String ip : added) {
+                        run(List.of("ip", "addr", "del", Ips.hostCidr(ip), "dev", device), false);
+                    }
+                }
+            } catch (IOException e) {
+                Logger.getLogger(ServiceAddresses.class.getName()).warning(e.getMessage());
+            }
+            created = false;
+            added.clear();
         }
 
         private void run(List<String> argv, boolean existsIsOk) throws IOException {

@@ -58,6 +58,7 @@ public final class UserspaceProxier {
     private final Map<ServicePortName, List<Endpoint>> endpointsMap = new TreeMap<>();
     private final Map<String, BackendSet> sets = new HashMap<>();
     private final Map<ListenerKey, String> listenerSets = new TreeMap<>();
+    private final Set<String> acquired = new HashSet<>();
     private NodeInfo node;
 
     private volatile boolean servicesSynced;
@@ -279,23 +280,31 @@ public final class UserspaceProxier {
         Set<String> wantedSets = new HashSet<>();
         for (ListenerPlan.Target t : plan.values()) {
             if (wantedSets.add(t.set())) {
+                boolean fresh = !sets.containsKey(t.set());
                 BackendSet set = sets.computeIfAbsent(t.set(), BackendSet::new);
-                if (set.update(t.endpoints(), t.affinity())) {
+                if (set.update(t.endpoints(), t.affinity()) || fresh) {
                     changedSets.add(t.set());
                     LOG.info("backends of " + t.set() + ": " + t.endpoints());
                 }
             }
         }
-        // Close what is no longer wanted; accepted TCP connections go on.
+        // Close what is no longer wanted; accepted TCP connections go on. A port without endpoints
+        // has no listener: its address stays, so the kernel refuses (TCP RST, ICMP port unreachable
+        // for UDP) as the iptables mode's REJECT does.
         for (ListenerKey k : List.copyOf(listenerSets.keySet())) {
             ListenerPlan.Target t = plan.get(k);
-            if (t == null || !t.set().equals(listenerSets.get(k))) {
+            if (t == null || !t.set().equals(listenerSets.get(k)) || t.endpoints().isEmpty()) {
                 engine.close(k);
                 listenerSets.remove(k);
                 LOG.info("stopped listening on " + k);
-                if (listenerSets.keySet().stream().noneMatch(o -> o.ip().equals(k.ip()))) {
-                    addresses.release(k.ip());
-                }
+            }
+        }
+        Set<String> planIps = new HashSet<>();
+        plan.keySet().forEach(k -> planIps.add(k.ip()));
+        for (String ip : List.copyOf(acquired)) {
+            if (!planIps.contains(ip)) {
+                addresses.release(ip);
+                acquired.remove(ip);
             }
         }
         for (Map.Entry<ListenerKey, ListenerPlan.Target> e : plan.entrySet()) {
@@ -308,7 +317,13 @@ public final class UserspaceProxier {
                 continue;
             }
             try {
-                if (!addresses.acquire(k.ip())) {
+                if (!acquired.contains(k.ip())) {
+                    if (!addresses.acquire(k.ip())) {
+                        continue;
+                    }
+                    acquired.add(k.ip());
+                }
+                if (e.getValue().endpoints().isEmpty()) {
                     continue;
                 }
                 engine.open(k, set);

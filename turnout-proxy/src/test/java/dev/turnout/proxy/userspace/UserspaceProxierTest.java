@@ -141,6 +141,24 @@ class UserspaceProxierTest {
     }
 
     @Test
+    void aPortWithoutEndpointsHasNoListenerSoTheKernelRefuses() throws Exception {
+        try (var a = new TestBackends.Tcp("a", Behaviour.NAME)) {
+            Map<ServicePortName, ServicePort> svcs = Map.of(WEB, svc(WEB, "127.0.9.6"));
+            InetSocketAddress addr = new InetSocketAddress("127.0.9.6", port);
+            proxier.apply(state(svcs, Map.of()));
+            assertThat(proxier.listeners()).isEmpty();
+            assertThatThrownBy(() -> ProxyEngineTest.connect(addr)).isInstanceOf(java.net.ConnectException.class)
+                    .hasMessageContaining("refused");
+            proxier.apply(state(svcs, Map.of(WEB, List.of(Endpoint.ready("127.0.0.1", a.port())))));
+            try (Socket s = ProxyEngineTest.connect(addr)) {
+                assertThat(ProxyEngineTest.readAll(s)).isEqualTo("a");
+            }
+            proxier.apply(state(svcs, Map.of(WEB, List.of())));
+            assertThatThrownBy(() -> ProxyEngineTest.connect(addr)).isInstanceOf(java.net.ConnectException.class);
+        }
+    }
+
+    @Test
     void dummyModeAddsServiceAddressesToItsInterfaceAndRemovesThem() throws Exception {
         RecordingCommandRunner runner = new RecordingCommandRunner();
         ServiceAddresses dummy = ServiceAddresses.dummy(runner, List.of("192.168.5.2"));
@@ -157,6 +175,20 @@ class UserspaceProxierTest {
                 "ip addr replace 10.96.0.11/32 dev turnout0",
                 "ip addr del 10.96.0.10/32 dev turnout0",
                 "ip link del turnout0");
+    }
+
+    @Test
+    void withoutADummyDriverTheAddressesGoOnLo() throws Exception {
+        RecordingCommandRunner runner = new RecordingCommandRunner(argv -> argv.contains("dummy")
+                ? new dev.turnout.proxy.kernel.CommandResult(argv, 2, "", "Error: Unknown device type.")
+                : new dev.turnout.proxy.kernel.CommandResult(argv, 0, "", ""));
+        ServiceAddresses dummy = ServiceAddresses.dummy(runner, List.of());
+        assertThat(dummy.acquire("10.96.0.10")).isTrue();
+        dummy.close();
+        assertThat(runner.calls()).extracting(Object::toString).containsExactly(
+                "ip link add turnout0 type dummy",
+                "ip addr replace 10.96.0.10/32 dev lo",
+                "ip addr del 10.96.0.10/32 dev lo");
     }
 
     @Test
@@ -177,10 +209,11 @@ class UserspaceProxierTest {
         try (ServerSocket squatter = new ServerSocket()) {
             squatter.bind(new InetSocketAddress("127.0.9.5", port));
             Map<ServicePortName, ServicePort> svcs = Map.of(WEB, svc(WEB, "127.0.9.5"));
-            assertThat(proxier.apply(state(svcs, Map.of()))).isFalse();
+            var eps = Map.of(WEB, List.of(Endpoint.ready("127.0.0.1", 9)));
+            assertThat(proxier.apply(state(svcs, eps))).isFalse();
             assertThat(proxier.listeners()).isEmpty();
             squatter.close();
-            assertThat(proxier.apply(state(svcs, Map.of()))).isTrue();
+            assertThat(proxier.apply(state(svcs, eps))).isTrue();
             assertThat(proxier.listeners()).hasSize(1);
         }
     }
