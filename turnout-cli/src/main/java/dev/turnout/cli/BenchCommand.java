@@ -1,6 +1,7 @@
 package dev.turnout.cli;
 
 import dev.turnout.bench.IptablesBench;
+import dev.turnout.bench.UserspaceBench;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -10,9 +11,10 @@ import picocli.CommandLine.Parameters;
 /** {@code turnout bench}: run a benchmark and write its section of docs/benchmarks.md. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Run a benchmark and record it in docs/benchmarks.md. Benchmarks: iptables (compile and "
-                + "iptables-restore times at 1k and 10k Services; needs root for the namespace).")
+                + "iptables-restore times at 1k and 10k Services; needs root for the namespace); userspace (the userspace "
+                + "proxy against HAProxy on loopback: connections per second and throughput; needs haproxy installed).")
 final class BenchCommand implements Callable<Integer> {
-    enum Which { iptables }
+    enum Which { iptables, userspace }
 
     @Parameters(paramLabel = "BENCHMARK", description = "One of: ${COMPLETION-CANDIDATES}.")
     Which which;
@@ -23,7 +25,11 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        new IptablesBench(System.out).run(doc);
+        switch (which) {
+            case iptables -> new IptablesBench(System.out).run(doc);
+            case userspace -> new UserspaceBench(System.out).run(doc);
+            default -> throw new IllegalStateException(which.name());
+        }
         return 0;
     }
 }
