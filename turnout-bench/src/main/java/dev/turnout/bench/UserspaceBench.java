@@ -54,7 +54,7 @@ public final class UserspaceBench {
     static final int CPS_CLIENTS = 16;
     static final int STREAMS = 4;
     static final Duration RUN = Duration.ofSeconds(6);
-    static final Duration WARMUP = Duration.ofSeconds(3);
+    static final Duration WARMUP = Duration.ofSeconds(8);
     static final int ROUNDS = 3;
 
     private final PrintStream out;
@@ -147,7 +147,7 @@ public final class UserspaceBench {
 
     private Process startOurs(int port, int backendPort, Path tmp) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> argv = List.of(java, "-Xmx512m", "-XX:+UseParallelGC", "-cp", System.getProperty("java.class.path"),
+        List<String> argv = List.of(java, "-cp", System.getProperty("java.class.path"),
                 UserspaceProxyMain.class.getName(), OURS_IP, Integer.toString(port), Integer.toString(backendPort),
                 Integer.toString(THREADS));
         Process p = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(tmp.resolve("ours.log").toFile())

@@ -38,7 +38,7 @@ final class TcpRelay {
     /** The handler of an accepted client channel: picks a backend, connects, then relays. */
     static final class Frontend extends ChannelInboundHandlerAdapter {
         private final TcpListener listener;
-        private final Set<Endpoint> tried = new HashSet<>();
+        private Set<Endpoint> tried = Set.of();
         private Channel backend;
         // Epoll reads a FIN (and data before it) even with auto-read off; kept until relaying starts.
         private List<Object> early;
@@ -61,14 +61,7 @@ final class TcpRelay {
                 reset(front);
                 return;
             }
-            Bootstrap b = new Bootstrap().group(front.eventLoop())
-                    .channel(listener.engine().transport().socketChannel())
-                    .option(ChannelOption.AUTO_READ, false)
-                    .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                    .option(ChannelOption.TCP_NODELAY, true)
-                    .option(ChannelOption.SO_KEEPALIVE, true)
-                    .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, listener.engine().connectTimeoutMillis())
-                    .handler(new ChannelInboundHandlerAdapter());
+            Bootstrap b = listener.backendBootstrap().clone(front.eventLoop());
             ChannelFuture f = b.connect(new InetSocketAddress(ep.ip(), ep.port()));
             Channel back = f.channel();
             listener.engine().track(back);
@@ -80,6 +73,9 @@ final class TcpRelay {
                 if (!done.isSuccess()) {
                     LOG.log(Level.FINE, "backend " + ep + " of " + listener + " failed", done.cause());
                     listener.engine().stats().backendFailed.increment();
+                    if (tried.isEmpty()) {
+                        tried = new HashSet<>();
+                    }
                     tried.add(ep);
                     connect(front);
                     return;
@@ -186,15 +182,22 @@ final class TcpRelay {
             if (evt instanceof ChannelInputShutdownEvent) {
                 Channel self = ctx.channel();
                 // Our side sent FIN: pass it on after everything it sent before.
-                peer.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFutureListener) f -> {
-                    if (peer instanceof DuplexChannel d && peer.isActive()) {
-                        d.shutdownOutput().addListener((ChannelFutureListener) g -> closeIfDone(peer));
-                    }
-                });
+                var pending = peer.unsafe().outboundBuffer();
+                if (pending != null && pending.isEmpty()) {
+                    shutdownOutput(peer);
+                } else {
+                    peer.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFutureListener) f -> shutdownOutput(peer));
+                }
                 closeIfDone(self);
                 return;
             }
             ReferenceCountUtil.release(evt);
+        }
+
+        private static void shutdownOutput(Channel ch) {
+            if (ch instanceof DuplexChannel d && ch.isActive()) {
+                d.shutdownOutput().addListener((ChannelFutureListener) g -> closeIfDone(ch));
+            }
         }
 
         private static void closeIfDone(Channel ch) {
@@ -224,6 +227,24 @@ final class TcpRelay {
             ctx.close();
         }
     }
+
+    /** The template of backend connections: auto-read off, half-closure allowed; cloned per connection. */
+    static Bootstrap backendBootstrap(ProxyEngine engine) {
+        return new Bootstrap().group(engine.group())
+                .channel(engine.transport().socketChannel())
+                .option(ChannelOption.AUTO_READ, false)
+                .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.SO_KEEPALIVE, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, engine.connectTimeoutMillis())
+                .handler(NOOP);
+    }
+
+    @io.netty.channel.ChannelHandler.Sharable
+    private static final class Noop extends ChannelInboundHandlerAdapter {
+    }
+
+    private static final Noop NOOP = new Noop();
 
     /** Closes with an RST: SO_LINGER 0, as a refused or failed connection should look to the client. */
     static void reset(Channel ch) {
