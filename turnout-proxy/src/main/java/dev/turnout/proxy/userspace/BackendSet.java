@@ -3,6 +3,7 @@ package dev.turnout.proxy.userspace;
 import dev.turnout.model.Endpoint;
 import dev.turnout.model.SessionAffinity;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +25,7 @@ public final class BackendSet {
     private final String name;
     private final LongSupplier nanoClock;
     private volatile List<Endpoint> endpoints = List.of();
+    private volatile Map<Endpoint, InetSocketAddress> addresses = Map.of();
     private volatile SessionAffinity affinity = SessionAffinity.NONE;
     private final Map<InetAddress, Sticky> sticky = new ConcurrentHashMap<>();
 
@@ -57,6 +59,13 @@ public final class BackendSet {
     public boolean update(List<Endpoint> newEndpoints, SessionAffinity newAffinity) {
         List<Endpoint> copy = List.copyOf(newEndpoints);
         boolean changed = !copy.equals(endpoints);
+        if (changed) {
+            Map<Endpoint, InetSocketAddress> addrs = new java.util.HashMap<>();
+            for (Endpoint e : copy) {
+                addrs.put(e, new InetSocketAddress(e.ip(), e.port()));
+            }
+            addresses = addrs;
+        }
         endpoints = copy;
         affinity = newAffinity == null ? SessionAffinity.NONE : newAffinity;
         if (!affinity.clientIp()) {
@@ -67,6 +76,12 @@ public final class BackendSet {
             sticky.values().removeIf(s -> !live.contains(s.endpoint) || expired(s, now));
         }
         return changed;
+    }
+
+    /** The socket address of one of the endpoints (resolved once per update, not per connection). */
+    public InetSocketAddress address(Endpoint e) {
+        InetSocketAddress a = addresses.get(e);
+        return a != null ? a : new InetSocketAddress(e.ip(), e.port());
     }
 
     /** How many clients have a live affinity entry. */

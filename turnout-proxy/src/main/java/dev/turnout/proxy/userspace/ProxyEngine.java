@@ -64,6 +64,18 @@ public final class ProxyEngine implements AutoCloseable {
         return stats;
     }
 
+    /** A new, unregistered backend TCP channel: auto-read off, half-closure allowed. */
+    Channel newBackendChannel() {
+        io.netty.channel.socket.SocketChannel ch = transport.newSocketChannel();
+        var c = ch.config();
+        c.setAutoRead(false);
+        c.setAllowHalfClosure(true);
+        c.setTcpNoDelay(true);
+        c.setKeepAlive(true);
+        c.setConnectTimeoutMillis(connectTimeoutMillis());
+        return ch;
+    }
+
     void track(Channel ch) {
         connections.add(ch);
     }

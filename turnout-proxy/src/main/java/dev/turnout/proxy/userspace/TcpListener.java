@@ -12,13 +12,11 @@ final class TcpListener implements Listener {
     private final ListenerKey key;
     private final BackendSet backends;
     private final Channel channel;
-    private final io.netty.bootstrap.Bootstrap backendBootstrap;
 
     TcpListener(ProxyEngine engine, ListenerKey key, BackendSet backends) throws InterruptedException {
         this.engine = engine;
         this.key = key;
         this.backends = backends;
-        this.backendBootstrap = TcpRelay.backendBootstrap(engine);
         ServerBootstrap sb = new ServerBootstrap().group(engine.group())
                 .channel(engine.transport().serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 4096)
@@ -35,10 +33,6 @@ final class TcpListener implements Listener {
                     }
                 });
         this.channel = sb.bind(new InetSocketAddress(key.ip(), key.port())).sync().channel();
-    }
-
-    io.netty.bootstrap.Bootstrap backendBootstrap() {
-        return backendBootstrap;
     }
 
     ProxyEngine engine() {

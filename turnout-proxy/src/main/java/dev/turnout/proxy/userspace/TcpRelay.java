@@ -1,7 +1,6 @@
 package dev.turnout.proxy.userspace;
 
 import dev.turnout.model.Endpoint;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -61,16 +60,31 @@ final class TcpRelay {
                 reset(front);
                 return;
             }
-            Bootstrap b = listener.backendBootstrap().clone(front.eventLoop());
-            ChannelFuture f = b.connect(new InetSocketAddress(ep.ip(), ep.port()));
-            Channel back = f.channel();
+            Channel back = listener.engine().newBackendChannel();
             listener.engine().track(back);
+            InetSocketAddress to = listener.backends().address(ep);
+            ChannelFuture f = front.eventLoop().register(back);
+            if (f.isDone()) {
+                f = f.isSuccess() ? back.connect(to) : f;
+            } else {
+                ChannelFuture registered = f;
+                f = back.newPromise();
+                var p = (io.netty.channel.ChannelPromise) f;
+                registered.addListener((ChannelFutureListener) r -> {
+                    if (r.isSuccess()) {
+                        back.connect(to, p);
+                    } else {
+                        p.setFailure(r.cause());
+                    }
+                });
+            }
             f.addListener((ChannelFutureListener) done -> {
                 if (!front.isActive()) {
                     back.close();
                     return;
                 }
                 if (!done.isSuccess()) {
+                    back.close();
                     LOG.log(Level.FINE, "backend " + ep + " of " + listener + " failed", done.cause());
                     listener.engine().stats().backendFailed.increment();
                     if (tried.isEmpty()) {
@@ -89,12 +103,14 @@ final class TcpRelay {
                     early = null;
                     back.flush();
                 }
+                // From here on both sides read by themselves; a side stops reading only while its
+                // peer cannot take more (see Relay).
                 if (earlyInputShutdown) {
                     front.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
                 } else {
-                    front.read();
+                    front.config().setAutoRead(true);
                 }
-                back.read();
+                back.config().setAutoRead(true);
             });
         }
 
@@ -163,16 +179,16 @@ final class TcpRelay {
         @Override
         public void channelReadComplete(ChannelHandlerContext ctx) {
             peer.flush();
-            if (peer.isWritable()) {
-                ctx.channel().read();
+            if (!peer.isWritable()) {
+                // Backpressure: stop reading until the peer has written enough (see below).
+                ctx.channel().config().setAutoRead(false);
             }
-            // else: the peer's writability change asks for the next read (see below).
         }
 
         @Override
         public void channelWritabilityChanged(ChannelHandlerContext ctx) {
             if (ctx.channel().isWritable() && peer.isActive()) {
-                peer.read();
+                peer.config().setAutoRead(true);
             }
             ctx.fireChannelWritabilityChanged();
         }
@@ -181,10 +197,18 @@ final class TcpRelay {
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
             if (evt instanceof ChannelInputShutdownEvent) {
                 Channel self = ctx.channel();
-                // Our side sent FIN: pass it on after everything it sent before.
+                // Our side sent FIN: pass it on after everything it sent before. A peer that has
+                // sent its FIN already is then done both ways: close it (FIN as well).
                 var pending = peer.unsafe().outboundBuffer();
+                boolean peerDone = peer instanceof DuplexChannel d && d.isInputShutdown();
                 if (pending != null && pending.isEmpty()) {
-                    shutdownOutput(peer);
+                    if (peerDone) {
+                        peer.close();
+                    } else {
+                        shutdownOutput(peer);
+                    }
+                } else if (peerDone) {
+                    peer.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
                 } else {
                     peer.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFutureListener) f -> shutdownOutput(peer));
                 }
@@ -227,24 +251,6 @@ final class TcpRelay {
             ctx.close();
         }
     }
-
-    /** The template of backend connections: auto-read off, half-closure allowed; cloned per connection. */
-    static Bootstrap backendBootstrap(ProxyEngine engine) {
-        return new Bootstrap().group(engine.group())
-                .channel(engine.transport().socketChannel())
-                .option(ChannelOption.AUTO_READ, false)
-                .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.SO_KEEPALIVE, true)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, engine.connectTimeoutMillis())
-                .handler(NOOP);
-    }
-
-    @io.netty.channel.ChannelHandler.Sharable
-    private static final class Noop extends ChannelInboundHandlerAdapter {
-    }
-
-    private static final Noop NOOP = new Noop();
 
     /** Closes with an RST: SO_LINGER 0, as a refused or failed connection should look to the client. */
     static void reset(Channel ch) {

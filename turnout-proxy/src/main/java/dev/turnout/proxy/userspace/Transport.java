@@ -33,6 +33,10 @@ public record Transport(String name, Class<? extends ServerSocketChannel> server
         return this == EPOLL;
     }
 
+    SocketChannel newSocketChannel() {
+        return epoll() ? new EpollSocketChannel() : new NioSocketChannel();
+    }
+
     public EventLoopGroup group(int threads, ThreadFactory factory) {
         return epoll() ? new EpollEventLoopGroup(threads, factory) : new NioEventLoopGroup(threads, factory);
     }
