@@ -55,7 +55,7 @@ public final class UserspaceBench {
     static final int STREAMS = 4;
     static final Duration RUN = Duration.ofSeconds(6);
     static final Duration WARMUP = Duration.ofSeconds(8);
-    static final int ROUNDS = 3;
+    static final int ROUNDS = 5;
 
     private final PrintStream out;
 
@@ -147,9 +147,14 @@ public final class UserspaceBench {
 
     private Process startOurs(int port, int backendPort, Path tmp) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> argv = List.of(java, "-cp", System.getProperty("java.class.path"),
-                UserspaceProxyMain.class.getName(), OURS_IP, Integer.toString(port), Integer.toString(backendPort),
-                Integer.toString(THREADS));
+        List<String> argv = new ArrayList<>(List.of(java));
+        // Extra JVM options for the proxy process only, e.g. a profiler.
+        String extra = System.getenv("TURNOUT_BENCH_PROXY_JVM_OPTS");
+        if (extra != null && !extra.isBlank()) {
+            argv.addAll(List.of(extra.trim().split("\\s+")));
+        }
+        argv.addAll(List.of("-cp", System.getProperty("java.class.path"), UserspaceProxyMain.class.getName(), OURS_IP, Integer.toString(port), Integer.toString(backendPort),
+                Integer.toString(THREADS)));
         Process p = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(tmp.resolve("ours.log").toFile())
                 .start();
         out.println("userspace proxy: PID " + p.pid());

@@ -19,6 +19,7 @@ public final class UserspaceProxyMain {
     }
 
     public static void main(String[] args) throws Exception {
+        ProxyEngine.quietLeakDetection(); // as UserspaceProxyServer, so as turnout proxy --mode userspace
         ProxyEngine engine = new ProxyEngine(Transport.choose(true), Integer.parseInt(args[3]), Duration.ofSeconds(5),
                 Duration.ofSeconds(30));
         BackendSet set = new BackendSet("bench");

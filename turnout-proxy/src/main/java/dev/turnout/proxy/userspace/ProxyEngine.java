@@ -3,6 +3,7 @@ package dev.turnout.proxy.userspace;
 import dev.turnout.model.Protocol;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -64,6 +65,24 @@ public final class ProxyEngine implements AutoCloseable {
         return stats;
     }
 
+    /**
+     * Per-connection write buffer bounds: above the high mark the other side stops being read
+     * until the buffer drains below the low mark. What the proxy holds per direction of a
+     * connection is about the high mark plus one read.
+     */
+    static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(128 * 1024, 256 * 1024);
+
+    /**
+     * Turns off Netty's sampling buffer-leak detector unless its level is set explicitly
+     * ({@code -Dio.netty.leakDetection.level}): production proxies do not pay for it.
+     */
+    public static void quietLeakDetection() {
+        if (System.getProperty("io.netty.leakDetection.level") == null
+                && System.getProperty("io.netty.leakDetectionLevel") == null) {
+            io.netty.util.ResourceLeakDetector.setLevel(io.netty.util.ResourceLeakDetector.Level.DISABLED);
+        }
+    }
+
     /** A new, unregistered backend TCP channel: auto-read off, half-closure allowed. */
     Channel newBackendChannel() {
         io.netty.channel.socket.SocketChannel ch = transport.newSocketChannel();
@@ -73,6 +92,7 @@ public final class ProxyEngine implements AutoCloseable {
         c.setTcpNoDelay(true);
         c.setKeepAlive(true);
         c.setConnectTimeoutMillis(connectTimeoutMillis());
+        c.setWriteBufferWaterMark(WATER_MARK);
         return ch;
     }
 

@@ -44,6 +44,7 @@ public final class UserspaceProxyServer implements AutoCloseable {
 
     public synchronized void start(ClusterSource source) throws Exception {
         UserspaceConfig c = options.config();
+        ProxyEngine.quietLeakDetection();
         scheduler = new SingleThreadScheduler("turnout-userspace-sync");
         scheduler.start();
         ProxyHealth health = new ProxyHealth(scheduler, options.sync().healthTimeout());
