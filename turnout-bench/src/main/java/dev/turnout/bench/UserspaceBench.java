@@ -54,7 +54,7 @@ public final class UserspaceBench {
     static final int CPS_CLIENTS = 16;
     static final int STREAMS = 4;
     static final Duration RUN = Duration.ofSeconds(6);
-    static final Duration WARMUP = Duration.ofSeconds(8);
+    static final Duration WARMUP = Duration.ofSeconds(20);
     static final int ROUNDS = 5;
 
     private final PrintStream out;

@@ -72,6 +72,10 @@ public final class ProxyEngine implements AutoCloseable {
      */
     static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(128 * 1024, 256 * 1024);
 
+    /** Reads grow from 2 KiB up to 256 KiB as a connection shows it has that much to read. */
+    static final io.netty.channel.RecvByteBufAllocator RECV = new io.netty.channel.AdaptiveRecvByteBufAllocator(
+            2048, 16384, 256 * 1024);
+
     /**
      * Turns off Netty's sampling buffer-leak detector unless its level is set explicitly
      * ({@code -Dio.netty.leakDetection.level}): production proxies do not pay for it.
@@ -93,6 +97,7 @@ public final class ProxyEngine implements AutoCloseable {
         c.setKeepAlive(true);
         c.setConnectTimeoutMillis(connectTimeoutMillis());
         c.setWriteBufferWaterMark(WATER_MARK);
+        c.setRecvByteBufAllocator(RECV);
         return ch;
     }
 

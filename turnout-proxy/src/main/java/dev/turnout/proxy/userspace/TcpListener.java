@@ -41,6 +41,7 @@ final class TcpListener implements Listener {
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childOption(ChannelOption.SO_KEEPALIVE, true)
                     .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, ProxyEngine.WATER_MARK)
+                    .childOption(ChannelOption.RCVBUF_ALLOCATOR, ProxyEngine.RECV)
                     .childHandler(new ChannelInitializer<Channel>() {
                         @Override
                         protected void initChannel(Channel ch) {
