@@ -80,6 +80,7 @@ public final class UserspaceBench {
         }
         EventLoopGroup group = Epoll.isAvailable() ? new EpollEventLoopGroup(1) : new NioEventLoopGroup(1);
         Path tmp = Files.createTempDirectory("turnout-bench-userspace-");
+        String loadBefore = loadAverage();
         Process ours = null;
         Process hap = null;
         try {
@@ -114,7 +115,7 @@ public final class UserspaceBench {
             }
             double cpsDirect = cps(direct, RUN);
             double tputDirect = throughput(direct, RUN);
-            String md = report(haproxyVersion(haproxy), median(cpsOurs), median(cpsHap), median(tputOurs),
+            String md = report(haproxyVersion(haproxy), loadBefore + " before, " + loadAverage() + " after", median(cpsOurs), median(cpsHap), median(tputOurs),
                     median(tputHap), cpsDirect, tputDirect, cpsOurs, cpsHap, tputOurs, tputHap);
             new BenchmarksDoc(doc).writeSection("userspace", md);
             out.println(md);
@@ -352,7 +353,16 @@ public final class UserspaceBench {
         return c[c.length / 2];
     }
 
-    private static String report(String haproxy, double cpsOurs, double cpsHap, double tputOurs, double tputHap,
+    /** The 1-minute load average: other work on the machine shifts these numbers. */
+    static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (IOException | RuntimeException e) {
+            return "?";
+        }
+    }
+
+    private static String report(String haproxy, String load, double cpsOurs, double cpsHap, double tputOurs, double tputHap,
             double cpsDirect, double tputDirect, double[] cpsO, double[] cpsH, double[] tpO, double[] tpH) {
         StringBuilder b = new StringBuilder();
         b.append("## Userspace proxy against HAProxy on loopback\n\n");
@@ -365,7 +375,8 @@ public final class UserspaceBench {
                 .append("backend closes. Throughput: ").append(STREAMS).append(" streams the backend writes without ")
                 .append("end. ").append(RUN.toSeconds()).append(" s per measurement, the proxies alternating, median of ")
                 .append(ROUNDS).append(" rounds after a warm-up. Load generator, backend and proxy share the machine's ")
-                .append("cores, so the numbers compare the proxies with each other, not with other hosts.\n\n");
+                .append("cores, so the numbers compare the proxies with each other, not with other hosts. ")
+                .append("Load average during the run: ").append(load).append(".\n\n");
         b.append("| | userspace proxy | HAProxy | ratio (ours / HAProxy) | backend direct |\n");
         b.append("|---|---:|---:|---:|---:|\n");
         b.append(String.format(Locale.ROOT, "| new connections per second | %.0f | %.0f | %.2f× | %.0f |%n", cpsOurs, cpsHap,
