@@ -2,6 +2,7 @@ package dev.turnout.cli;
 
 import dev.turnout.bench.DnsBench;
 import dev.turnout.bench.IptablesBench;
+import dev.turnout.bench.UserspaceBench;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -12,9 +13,11 @@ import picocli.CommandLine.Parameters;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Run a benchmark and record it in docs/benchmarks.md. Benchmarks: iptables (compile and "
                 + "iptables-restore times at 1k and 10k Services; needs root for the namespace), "
-                + "dns (dnsperf against turnout dns and unbound on loopback, same names; memory with 10k Services).")
+                + "dns (dnsperf against turnout dns and unbound on loopback, same names; memory with 10k Services), "
+                + "userspace (the userspace proxy against HAProxy on loopback: connections per second and throughput; "
+                + "needs haproxy installed).")
 final class BenchCommand implements Callable<Integer> {
-    enum Which { iptables, dns }
+    enum Which { iptables, dns, userspace }
 
     @Parameters(paramLabel = "BENCHMARK", description = "One of: ${COMPLETION-CANDIDATES}.")
     Which which;
@@ -26,8 +29,10 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         switch (which) {
+            case iptables -> new IptablesBench(System.out).run(doc);
             case dns -> new DnsBench(System.out).run(doc);
-            default -> new IptablesBench(System.out).run(doc);
+            case userspace -> new UserspaceBench(System.out).run(doc);
+            default -> throw new IllegalStateException(which.name());
         }
         return 0;
     }

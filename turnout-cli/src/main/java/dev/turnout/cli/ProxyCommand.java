@@ -10,6 +10,10 @@ import dev.turnout.proxy.iptables.SyncOptions;
 import dev.turnout.proxy.kernel.IptablesCli;
 import dev.turnout.proxy.kernel.KernelException;
 import dev.turnout.proxy.kernel.ProcessCommandRunner;
+import dev.turnout.proxy.userspace.ProxyEngine;
+import dev.turnout.proxy.userspace.ServiceAddresses;
+import dev.turnout.proxy.userspace.UserspaceConfig;
+import dev.turnout.proxy.userspace.UserspaceProxyServer;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,12 +26,28 @@ import picocli.CommandLine.Option;
 
 /** {@code turnout proxy}: kube-proxy for the node whose network namespace it runs in. */
 @Command(name = "proxy", mixinStandardHelpOptions = true,
-        description = "Program this node's kernel from Services and EndpointSlices and keep it in step, "
-                + "as kube-proxy does. Runs until stopped; --cleanup removes everything it made.")
+        description = "Program this node's kernel (iptables) or relay in user space (userspace) from Services "
+                + "and EndpointSlices and keep it in step, as kube-proxy does. Runs until stopped; --cleanup removes everything it made.")
 final class ProxyCommand implements Callable<Integer> {
+    /** The dataplanes {@code proxy} can run; {@code rules} prints iptables rules only. */
+    enum Mode { iptables, userspace }
+
+    /** How the userspace mode makes Service addresses bindable. */
+    enum Addresses { auto, dummy, loopback }
+
     @Option(names = "--mode", defaultValue = "iptables", paramLabel = "MODE",
             description = "Dataplane: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-    RulesCommand.Mode mode;
+    Mode mode;
+
+    @Option(names = "--userspace-addresses", defaultValue = "auto", paramLabel = "HOW",
+            description = "userspace mode: dummy adds Service IPs as /32 to a dummy interface turnout0 in this "
+                    + "network namespace (needs root); loopback serves only Services whose addresses are in "
+                    + "127.0.0.0/8 and skips the others; auto is dummy as root, else loopback (default: ${DEFAULT-VALUE}).")
+    Addresses userspaceAddresses;
+
+    @Option(names = "--udp-timeout", defaultValue = "250ms", paramLabel = "DURATION",
+            description = "userspace mode: a UDP session ends after this long without a datagram (default: ${DEFAULT-VALUE}).")
+    String udpTimeout;
 
     @Option(names = "--manifests", paramLabel = "PATH",
             description = "Follow Services, EndpointSlices and Nodes in these YAML/JSON files.")
@@ -58,6 +78,9 @@ final class ProxyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ProcessCommandRunner runner = new ProcessCommandRunner(null, Duration.ofMinutes(1));
+        if (mode == Mode.userspace) {
+            return userspace(runner);
+        }
         if (cleanup) {
             List<KernelException> errors = new IptablesCleanup(new IptablesCli(runner, IpFamily.IPv4), true).run();
             errors.forEach(e -> System.err.println("cleanup: " + e.getMessage()));
@@ -67,13 +90,7 @@ final class ProxyCommand implements Callable<Integer> {
             throw new UsageException("--manifests: required (the source of Services and EndpointSlices)");
         }
         IptablesConfig config = dataplane.toConfig();
-        Duration max = Durations.parse("--sync-period", syncPeriod);
-        Duration min = Durations.parse("--min-sync-period", minSyncPeriod);
-        if (max.compareTo(min) < 0 || max.isZero()) {
-            throw new UsageException("--sync-period: " + syncPeriod + " must be positive and at least --min-sync-period ("
-                    + minSyncPeriod + ")");
-        }
-        SyncOptions sync = new SyncOptions(max, min, SyncOptions.DEFAULTS.fullSyncPeriod(), SyncOptions.DEFAULTS.burstSyncs());
+        SyncOptions sync = syncOptions();
         var options = new IptablesProxyServer.Options(config, sync, false, address("--healthz-bind-address", healthzBind),
                 address("--metrics-bind-address", metricsBind), "0.0.0.0");
         IptablesCompiler compiler = new IptablesCompiler(config);
@@ -88,6 +105,72 @@ final class ProxyCommand implements Callable<Integer> {
             stopped.await();
         }
         return 0;
+    }
+
+    private Integer userspace(ProcessCommandRunner runner) throws Exception {
+        if (cleanup) {
+            var r = runner.run(List.of("ip", "link", "del", ServiceAddresses.DUMMY_INTERFACE));
+            boolean absent = r.stderr().contains("Cannot find device");
+            if (!r.ok() && !absent) {
+                System.err.println("cleanup: " + r.describe());
+                return Main.EXIT_FAILURE;
+            }
+            return 0;
+        }
+        if (manifests == null) {
+            throw new UsageException("--manifests: required (the source of Services and EndpointSlices)");
+        }
+        IptablesConfig ipt = dataplane.toConfig();
+        Duration udp = Durations.parse("--udp-timeout", udpTimeout);
+        if (udp.isZero() || udp.isNegative()) {
+            throw new UsageException("--udp-timeout: " + udpTimeout + " must be positive");
+        }
+        boolean dummy = switch (userspaceAddresses) {
+            case dummy -> true;
+            case loopback -> false;
+            case auto -> isRoot();
+        };
+        List<String> nodeIps = ipt.nodeIps().isEmpty() && !dummy ? List.of("127.0.0.1") : ipt.nodeIps();
+        UserspaceConfig config = new UserspaceConfig(ipt.nodeName(), nodeIps,
+                dummy ? UserspaceConfig.AddressMode.DUMMY : UserspaceConfig.AddressMode.LOOPBACK, 0, true,
+                ProxyEngine.DEFAULT_CONNECT_TIMEOUT, udp);
+        var options = new UserspaceProxyServer.Options(config, syncOptions(),
+                address("--healthz-bind-address", healthzBind), address("--metrics-bind-address", metricsBind));
+        CountDownLatch stopped = new CountDownLatch(1);
+        try (UserspaceProxyServer server = new UserspaceProxyServer(options, runner)) {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                server.close();
+                stopped.countDown();
+            }, "proxy-shutdown"));
+            server.start(new ManifestSource(manifests, msg -> System.err.println("proxy: " + msg)));
+            System.err.println("proxy: node " + config.nodeName() + ", mode userspace (" + config.addresses().name()
+                    .toLowerCase(java.util.Locale.ROOT) + " addresses), following " + manifests);
+            stopped.await();
+        }
+        return 0;
+    }
+
+    private SyncOptions syncOptions() {
+        Duration max = Durations.parse("--sync-period", syncPeriod);
+        Duration min = Durations.parse("--min-sync-period", minSyncPeriod);
+        if (max.compareTo(min) < 0 || max.isZero()) {
+            throw new UsageException("--sync-period: " + syncPeriod + " must be positive and at least --min-sync-period ("
+                    + minSyncPeriod + ")");
+        }
+        return new SyncOptions(max, min, SyncOptions.DEFAULTS.fullSyncPeriod(), SyncOptions.DEFAULTS.burstSyncs());
+    }
+
+    static boolean isRoot() {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("Uid:")) {
+                    return line.split("\\s+")[2].equals("0");
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            return false;
+        }
+        return false;
     }
 
     private static InetSocketAddress address(String flag, String value) {

@@ -35,6 +35,7 @@ public final class ServiceLab implements AutoCloseable {
     private final ManifestWriter manifests;
     private final Map<LabNode, NetnsProcess> proxies = new LinkedHashMap<>();
     private List<String> proxyExtraArgs = List.of();
+    private Mode proxyMode = Mode.iptables;
 
     private ServiceLab(LabNetwork network, Path manifestsDir) {
         this.network = network;
@@ -81,8 +82,17 @@ public final class ServiceLab implements AutoCloseable {
         manifests.delete(object);
     }
 
-    /** Starts {@code turnout proxy} on every node, with the node objects written first. */
+    /** The dataplane {@code turnout proxy} runs in the lab. */
+    public enum Mode { iptables, userspace }
+
+    /** Starts {@code turnout proxy --mode iptables} on every node, with the node objects written first. */
     public void startProxies(String... extraArgs) throws IOException {
+        startProxies(Mode.iptables, extraArgs);
+    }
+
+    /** Starts {@code turnout proxy --mode MODE} on every node, with the node objects written first. */
+    public void startProxies(Mode mode, String... extraArgs) throws IOException {
+        proxyMode = mode;
         proxyExtraArgs = List.of(extraArgs);
         for (LabNode node : network.nodes()) {
             apply(KubeObjects.node(node.name(), node.ip()));
@@ -101,7 +111,7 @@ public final class ServiceLab implements AutoCloseable {
 
     /** Starts (again) the node's proxy with the arguments {@link #startProxies} was given. */
     public NetnsProcess startProxy(LabNode node) {
-        List<String> args = new ArrayList<>(List.of("proxy", "--mode", "iptables",
+        List<String> args = new ArrayList<>(List.of("proxy", "--mode", proxyMode.name(),
                 "--manifests", manifestsDir.toString(), "--node-name", node.name(), "--node-ip", node.ip(),
                 "--cluster-cidr", CLUSTER_CIDR, "--min-sync-period", "0s",
                 "--healthz-bind-address", node.ip() + ":10256", "--metrics-bind-address", node.ip() + ":10249"));
@@ -155,6 +165,36 @@ public final class ServiceLab implements AutoCloseable {
     /** Waits until the rules mention {@code text} (a chain name, an IP, a comment) on every node. */
     public void awaitRulesContaining(String text) {
         awaitRules("\"" + text + "\"", rules -> rules.contains(text));
+    }
+
+    /**
+     * Waits until every node's proxy log holds {@code text} at least {@code times} times (the
+     * userspace mode logs each listener and backend change); fails with the logs if not.
+     */
+    public void awaitProxyLog(String text, int times) {
+        long deadline = System.nanoTime() + RULES_TIMEOUT.toNanos();
+        for (LabNode node : network.nodes()) {
+            NetnsProcess proxy = proxies.get(node);
+            if (proxy == null) {
+                throw new IllegalStateException("no proxy on " + node.name());
+            }
+            while (count(proxy.output(), text) < times) {
+                if (System.nanoTime() > deadline || !proxy.isAlive()) {
+                    throw new IllegalStateException("\"" + text + "\" did not appear " + times + " time(s) in the proxy log on "
+                            + node.name() + " within " + RULES_TIMEOUT.toSeconds() + " s; proxy "
+                            + (proxy.isAlive() ? "running" : "exited") + ", log:\n" + proxy.output());
+                }
+                sleep(50);
+            }
+        }
+    }
+
+    private static int count(String haystack, String needle) {
+        int n = 0;
+        for (int i = haystack.indexOf(needle); i >= 0; i = haystack.indexOf(needle, i + needle.length())) {
+            n++;
+        }
+        return n;
     }
 
     private static void sleep(long ms) {

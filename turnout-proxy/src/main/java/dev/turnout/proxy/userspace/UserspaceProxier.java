@@ -1,0 +1,357 @@
+package dev.turnout.proxy.userspace;
+
+import dev.turnout.model.Endpoint;
+import dev.turnout.model.IpFamily;
+import dev.turnout.model.NodeInfo;
+import dev.turnout.model.ServicePort;
+import dev.turnout.model.ServicePortName;
+import dev.turnout.model.source.ClusterSource;
+import dev.turnout.model.source.ObjectHandler;
+import dev.turnout.proxy.ProxyState;
+import dev.turnout.proxy.healthz.ProxyHealth;
+import dev.turnout.proxy.iptables.SyncOptions;
+import dev.turnout.proxy.metrics.ProxyMetrics;
+import dev.turnout.proxy.runner.BoundedFrequencyRunner;
+import dev.turnout.proxy.runner.Scheduler;
+import dev.turnout.proxy.topology.TopologyFilter;
+import dev.turnout.proxy.tracker.ChangeListener;
+import dev.turnout.proxy.tracker.EndpointsChangeTracker;
+import dev.turnout.proxy.tracker.ServiceChangeTracker;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The userspace proxier: the same change trackers and bounded-frequency sync loop as the iptables
+ * mode, but a sync reconciles Netty listeners instead of writing rules. Each sync works from the
+ * whole state (cheap here): listeners no longer wanted are closed (their connections go on),
+ * missing ones are bound (a failed bind is logged and retried next sync), and every backend set
+ * gets its new endpoints and affinity.
+ */
+public final class UserspaceProxier {
+    private static final Logger LOG = Logger.getLogger(UserspaceProxier.class.getName());
+
+    private final UserspaceConfig config;
+    private final ProxyEngine engine;
+    private final ServiceAddresses addresses;
+    private final Scheduler scheduler;
+    private final SyncOptions options;
+    private final ProxyMetrics metrics;
+    private final ProxyHealth health;
+    private final TopologyFilter topology = new TopologyFilter(false);
+    private final ServiceChangeTracker serviceChanges;
+    private final EndpointsChangeTracker endpointsChanges;
+    private final BoundedFrequencyRunner runner;
+
+    // Guarded by "this".
+    private final Map<ServicePortName, ServicePort> svcPortMap = new TreeMap<>();
+    private final Map<ServicePortName, List<Endpoint>> endpointsMap = new TreeMap<>();
+    private final Map<String, BackendSet> sets = new HashMap<>();
+    private final Map<ListenerKey, String> listenerSets = new TreeMap<>();
+    private final Set<String> acquired = new HashSet<>();
+    private NodeInfo node;
+
+    private volatile boolean servicesSynced;
+    private volatile boolean endpointSlicesSynced;
+
+    public UserspaceProxier(UserspaceConfig config, ProxyEngine engine, ServiceAddresses addresses,
+            Scheduler scheduler, SyncOptions options, ProxyMetrics metrics, ProxyHealth health) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.engine = Objects.requireNonNull(engine, "engine");
+        this.addresses = Objects.requireNonNull(addresses, "addresses");
+        this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+        this.options = options;
+        this.metrics = metrics == null ? new ProxyMetrics() : metrics;
+        this.health = health;
+        this.serviceChanges = new ServiceChangeTracker(IpFamily.IPv4, listener(this.metrics.serviceChangesTotal::inc,
+                n -> this.metrics.serviceChangesPending.set(n)));
+        this.endpointsChanges = new EndpointsChangeTracker(IpFamily.IPv4, config.nodeName(),
+                listener(this.metrics.endpointChangesTotal::inc, n -> this.metrics.endpointChangesPending.set(n)));
+        this.runner = new BoundedFrequencyRunner("userspace-sync", this::sync0, options.minSyncPeriod(),
+                options.syncPeriod(), options.burstSyncs(), scheduler);
+    }
+
+    private static ChangeListener listener(Runnable seen, java.util.function.IntConsumer pending) {
+        return new ChangeListener() {
+            @Override
+            public void changeSeen() {
+                seen.run();
+            }
+
+            @Override
+            public void pending(int count) {
+                pending.accept(count);
+            }
+        };
+    }
+
+    public ProxyEngine engine() {
+        return engine;
+    }
+
+    /** Starts the sync loop; the scheduler must be running. */
+    public void start() {
+        if (health != null) {
+            health.updated(IpFamily.IPv4);
+        }
+        runner.start();
+    }
+
+    /** Stops syncing, closes every listener and connection, and removes the addresses it added. */
+    public void stop() {
+        runner.stop();
+        synchronized (this) {
+            for (ListenerKey k : List.copyOf(listenerSets.keySet())) {
+                engine.close(k);
+            }
+            listenerSets.clear();
+        }
+        engine.close();
+        addresses.close();
+    }
+
+    public void attach(ClusterSource source) throws Exception {
+        source.start(serviceHandler(), endpointSliceHandler(), nodeHandler());
+    }
+
+    /** Asks for a sync as soon as the pacing allows. */
+    public void sync() {
+        if (health != null) {
+            health.queuedUpdate(IpFamily.IPv4);
+        }
+        runner.run();
+    }
+
+    boolean initialized() {
+        return servicesSynced && endpointSlicesSynced;
+    }
+
+    public ObjectHandler<Service> serviceHandler() {
+        return new ObjectHandler<>() {
+            @Override
+            public void onAdd(Service o) {
+                onUpdate(null, o);
+            }
+
+            @Override
+            public void onUpdate(Service old, Service cur) {
+                if (serviceChanges.update(old, cur) && initialized()) {
+                    sync();
+                }
+            }
+
+            @Override
+            public void onDelete(Service o) {
+                onUpdate(o, null);
+            }
+
+            @Override
+            public void onSynced() {
+                servicesSynced = true;
+                sync0();
+            }
+        };
+    }
+
+    public ObjectHandler<EndpointSlice> endpointSliceHandler() {
+        return new ObjectHandler<>() {
+            @Override
+            public void onAdd(EndpointSlice o) {
+                changed(endpointsChanges.update(o, false));
+            }
+
+            @Override
+            public void onUpdate(EndpointSlice old, EndpointSlice cur) {
+                changed(endpointsChanges.update(cur, false));
+            }
+
+            @Override
+            public void onDelete(EndpointSlice o) {
+                changed(endpointsChanges.update(o, true));
+            }
+
+            private void changed(boolean needed) {
+                if (needed && initialized()) {
+                    sync();
+                }
+            }
+
+            @Override
+            public void onSynced() {
+                endpointSlicesSynced = true;
+                sync0();
+            }
+        };
+    }
+
+    /** Only this proxy's own Node counts: its zone label feeds topology. */
+    public ObjectHandler<Node> nodeHandler() {
+        return new ObjectHandler<>() {
+            @Override
+            public void onAdd(Node o) {
+                onUpdate(null, o);
+            }
+
+            @Override
+            public void onUpdate(Node old, Node cur) {
+                if (config.nodeName().equals(cur.getMetadata().getName())) {
+                    if (health != null) {
+                        health.syncNode(cur);
+                    }
+                    if (setNode(nodeInfoOf(cur))) {
+                        sync();
+                    }
+                }
+            }
+
+            @Override
+            public void onDelete(Node o) {
+                if (config.nodeName().equals(o.getMetadata().getName())) {
+                    if (health != null) {
+                        health.syncNode(null);
+                    }
+                    if (setNode(null)) {
+                        sync();
+                    }
+                }
+            }
+
+            @Override
+            public void onSynced() {
+            }
+        };
+    }
+
+    private static NodeInfo nodeInfoOf(Node n) {
+        List<String> addrs = n.getStatus() == null || n.getStatus().getAddresses() == null ? List.of()
+                : n.getStatus().getAddresses().stream().map(a -> a.getAddress()).toList();
+        return new NodeInfo(n.getMetadata().getName(), n.getMetadata().getLabels(), addrs);
+    }
+
+    private synchronized boolean setNode(NodeInfo info) {
+        if (Objects.equals(node, info)) {
+            return false;
+        }
+        node = info;
+        return true;
+    }
+
+    private void sync0() {
+        if (!initialized()) {
+            return;
+        }
+        boolean ok = syncState();
+        if (!ok) {
+            runner.retryAfter(options.syncPeriod());
+        }
+    }
+
+    /** One sync from the trackers' pending changes. Returns false when some listener could not be bound. */
+    synchronized boolean syncState() {
+        long start = System.nanoTime();
+        serviceChanges.applyTo(svcPortMap);
+        endpointsChanges.applyTo(endpointsMap);
+        boolean ok = apply(new ProxyState(svcPortMap, endpointsMap, node));
+        metrics.syncProxyRulesDuration.observe((System.nanoTime() - start) / 1e9);
+        metrics.syncProxyRulesLastTimestamp.set(ProxyMetrics.seconds(scheduler.now()));
+        if (ok && health != null) {
+            health.updated(IpFamily.IPv4);
+        }
+        return ok;
+    }
+
+    /** Reconciles listeners and backend sets with {@code state}. Package-visible for tests. */
+    synchronized boolean apply(ProxyState state) {
+        Map<ListenerKey, ListenerPlan.Target> plan = ListenerPlan.of(state, config.nodeName(), config.nodeIps(),
+                topology);
+        boolean ok = true;
+        // Backend sets first, so a listener that stays sees its new endpoints at once.
+        Set<String> changedSets = new HashSet<>();
+        Set<String> wantedSets = new HashSet<>();
+        for (ListenerPlan.Target t : plan.values()) {
+            if (wantedSets.add(t.set())) {
+                boolean fresh = !sets.containsKey(t.set());
+                BackendSet set = sets.computeIfAbsent(t.set(), BackendSet::new);
+                if (set.update(t.endpoints(), t.affinity()) || fresh) {
+                    changedSets.add(t.set());
+                    LOG.info("backends of " + t.set() + ": " + t.endpoints());
+                }
+            }
+        }
+        // Close what is no longer wanted; accepted TCP connections go on. A port without endpoints
+        // has no listener: its address stays, so the kernel refuses (TCP RST, ICMP port unreachable
+        // for UDP) as the iptables mode's REJECT does.
+        for (ListenerKey k : List.copyOf(listenerSets.keySet())) {
+            ListenerPlan.Target t = plan.get(k);
+            if (t == null || !t.set().equals(listenerSets.get(k)) || t.endpoints().isEmpty()) {
+                engine.close(k);
+                listenerSets.remove(k);
+                LOG.info("stopped listening on " + k);
+            }
+        }
+        Set<String> planIps = new HashSet<>();
+        plan.keySet().forEach(k -> planIps.add(k.ip()));
+        for (String ip : List.copyOf(acquired)) {
+            if (!planIps.contains(ip)) {
+                addresses.release(ip);
+                acquired.remove(ip);
+            }
+        }
+        for (Map.Entry<ListenerKey, ListenerPlan.Target> e : plan.entrySet()) {
+            ListenerKey k = e.getKey();
+            BackendSet set = sets.get(e.getValue().set());
+            if (listenerSets.containsKey(k)) {
+                if (changedSets.contains(set.name())) {
+                    engine.listeners().get(k).backendsChanged();
+                }
+                continue;
+            }
+            try {
+                if (!acquired.contains(k.ip())) {
+                    if (!addresses.acquire(k.ip())) {
+                        continue;
+                    }
+                    acquired.add(k.ip());
+                }
+                if (e.getValue().endpoints().isEmpty()) {
+                    continue;
+                }
+                engine.open(k, set);
+                listenerSets.put(k, set.name());
+                LOG.info("listening on " + k + " for " + set.name());
+            } catch (IOException | RuntimeException e2) {
+                ok = false;
+                LOG.log(Level.WARNING, "cannot listen on " + k + " for " + set.name() + ": " + e2.getMessage());
+            } catch (Exception e2) {
+                ok = false;
+                if (e2 instanceof InterruptedException) {
+                    Thread.currentThread().interrupt();
+                }
+                LOG.log(Level.WARNING, "cannot listen on " + k + " for " + set.name() + ": " + e2);
+            }
+        }
+        sets.keySet().retainAll(wantedSets);
+        return ok;
+    }
+
+    /** The listeners now open, each with its backend set's name. */
+    public synchronized Map<ListenerKey, String> listeners() {
+        return Map.copyOf(listenerSets);
+    }
+
+    /** The backend set serving {@code key}, or null. */
+    public synchronized BackendSet backendsOf(ListenerKey key) {
+        String name = listenerSets.get(key);
+        return name == null ? null : sets.get(name);
+    }
+}
