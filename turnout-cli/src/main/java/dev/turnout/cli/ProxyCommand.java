@@ -9,7 +9,12 @@ import dev.turnout.proxy.iptables.IptablesProxyServer;
 import dev.turnout.proxy.iptables.SyncOptions;
 import dev.turnout.proxy.kernel.IptablesCli;
 import dev.turnout.proxy.kernel.KernelException;
+import dev.turnout.proxy.kernel.NftCli;
 import dev.turnout.proxy.kernel.ProcessCommandRunner;
+import dev.turnout.proxy.nftables.NftablesCompiler;
+import dev.turnout.proxy.nftables.NftablesOptions;
+import dev.turnout.proxy.nftables.NftablesProxier;
+import dev.turnout.proxy.nftables.NftablesProxyServer;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -59,7 +64,10 @@ final class ProxyCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ProcessCommandRunner runner = new ProcessCommandRunner(null, Duration.ofMinutes(1));
         if (cleanup) {
-            List<KernelException> errors = new IptablesCleanup(new IptablesCli(runner, IpFamily.IPv4), true).run();
+            List<KernelException> errors = switch (mode) {
+                case nftables -> NftablesProxier.cleanup(new NftCli(runner, "ip", NftablesCompiler.TABLE));
+                default -> new IptablesCleanup(new IptablesCli(runner, IpFamily.IPv4), true).run();
+            };
             errors.forEach(e -> System.err.println("cleanup: " + e.getMessage()));
             return errors.isEmpty() ? 0 : Main.EXIT_FAILURE;
         }
@@ -76,6 +84,9 @@ final class ProxyCommand implements Callable<Integer> {
         SyncOptions sync = new SyncOptions(max, min, SyncOptions.DEFAULTS.fullSyncPeriod(), SyncOptions.DEFAULTS.burstSyncs());
         var options = new IptablesProxyServer.Options(config, sync, false, address("--healthz-bind-address", healthzBind),
                 address("--metrics-bind-address", metricsBind), "0.0.0.0");
+        if (mode == RulesCommand.Mode.nftables) {
+            return runNftables(options, runner);
+        }
         IptablesCompiler compiler = new IptablesCompiler(config);
         CountDownLatch stopped = new CountDownLatch(1);
         try (IptablesProxyServer server = new IptablesProxyServer(options, compiler::compile, runner)) {
@@ -85,6 +96,20 @@ final class ProxyCommand implements Callable<Integer> {
             }, "proxy-shutdown"));
             server.start(new ManifestSource(manifests, msg -> System.err.println("proxy: " + msg)));
             System.err.println("proxy: node " + config.nodeName() + ", mode " + mode + ", following " + manifests);
+            stopped.await();
+        }
+        return 0;
+    }
+
+    private int runNftables(IptablesProxyServer.Options options, ProcessCommandRunner runner) throws Exception {
+        CountDownLatch stopped = new CountDownLatch(1);
+        try (NftablesProxyServer server = new NftablesProxyServer(options, NftablesOptions.DEFAULTS, runner)) {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                server.close();
+                stopped.countDown();
+            }, "proxy-shutdown"));
+            server.start(new ManifestSource(manifests, msg -> System.err.println("proxy: " + msg)));
+            System.err.println("proxy: node " + options.config().nodeName() + ", mode " + mode + ", following " + manifests);
             stopped.await();
         }
         return 0;
