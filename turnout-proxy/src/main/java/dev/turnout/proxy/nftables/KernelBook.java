@@ -39,6 +39,8 @@ public final class KernelBook {
 
     final Map<String, Map<String, Element>> elements = new HashMap<>();
     final Map<ServicePortName, PortRecord> ports = new HashMap<>();
+    /** The keys of {@link #ports} by namespace/name. */
+    final Map<String, Set<ServicePortName>> portsByService = new HashMap<>();
     /** Chains emptied because unused, with when; a later sync deletes them. */
     final Map<String, Instant> staleChains = new HashMap<>();
     boolean baseChainsRecreated;
@@ -47,7 +49,33 @@ public final class KernelBook {
     public synchronized void clear() {
         elements.clear();
         ports.clear();
+        portsByService.clear();
         staleChains.clear();
+    }
+
+    void putPort(ServicePortName name, PortRecord r) {
+        if (ports.put(name, r) == null) {
+            portsByService.computeIfAbsent(name.namespacedName(), k -> new HashSet<>()).add(name);
+        }
+    }
+
+    PortRecord removePort(ServicePortName name) {
+        PortRecord r = ports.remove(name);
+        if (r != null) {
+            Set<ServicePortName> s = portsByService.get(name.namespacedName());
+            if (s != null) {
+                s.remove(name);
+                if (s.isEmpty()) {
+                    portsByService.remove(name.namespacedName());
+                }
+            }
+        }
+        return r;
+    }
+
+    void clearPorts() {
+        ports.clear();
+        portsByService.clear();
     }
 
     Map<String, Element> container(String name) {

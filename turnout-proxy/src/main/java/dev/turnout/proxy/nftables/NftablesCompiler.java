@@ -160,7 +160,7 @@ public final class NftablesCompiler {
                 }
                 knownChains.addAll(book.staleChains.keySet());
                 book.elements.clear();
-                book.ports.clear();
+                book.clearPorts();
                 setUp(tx, book, interfaceAddresses);
             }
             Set<String> stale = new TreeSet<>();
@@ -170,19 +170,16 @@ public final class NftablesCompiler {
             ProxyState state = input.state();
             String zone = state.node() == null ? null : state.node().zone();
             Set<String> changed = input.changedServices();
-            for (Map.Entry<ServicePortName, ServicePort> e : state.services().entrySet()) {
+            for (Map.Entry<ServicePortName, ServicePort> e : portsToWrite(input)) {
                 ServicePortName name = e.getKey();
                 ServicePort svc = e.getValue();
                 if (svc.clusterIp() == null) {
                     continue;
                 }
-                if (!input.full() && !changed.contains(name.namespacedName())) {
-                    continue;
-                }
                 KernelBook.PortRecord old = book.ports.get(name);
                 KernelBook.PortRecord now = new KernelBook.PortRecord();
                 writePort(tx, book, name, svc, state.endpointsOf(name), zone, now);
-                book.ports.put(name, now);
+                book.putPort(name, now);
                 activeChains.addAll(now.chains);
                 activeSets.addAll(now.affinitySets);
                 for (String c : now.chains) {
@@ -195,15 +192,17 @@ public final class NftablesCompiler {
             if (!input.full()) {
                 // Service ports of changed Services that are gone
                 List<ServicePortName> gone = new ArrayList<>();
-                for (ServicePortName name : book.ports.keySet()) {
-                    if (changed.contains(name.namespacedName()) && !state.services().containsKey(name)) {
-                        gone.add(name);
+                for (String svc : changed) {
+                    for (ServicePortName name : book.portsByService.getOrDefault(svc, Set.of())) {
+                        if (!state.services().containsKey(name)) {
+                            gone.add(name);
+                        }
                     }
                 }
                 gone.sort(null);
                 KernelBook.PortRecord none = new KernelBook.PortRecord();
                 for (ServicePortName name : gone) {
-                    retire(tx, book, name, book.ports.remove(name), none, stale, staleSets);
+                    retire(tx, book, name, book.removePort(name), none, stale, staleSets);
                 }
             } else {
                 for (String c : new TreeSet<>(knownChains)) {
@@ -227,6 +226,44 @@ public final class NftablesCompiler {
             }
             return new NftTransaction(tx.text(), input.full(), stale, tx.rules, tx.elementChanges);
         }
+    }
+
+    /**
+     * The Service ports to write, in order: all of them on a full sync; on a partial one, those of
+     * the changed Services, found by key range (cost grows with the change, not with the cluster).
+     */
+    private static Iterable<Map.Entry<ServicePortName, ServicePort>> portsToWrite(NftSyncInput input) {
+        Map<ServicePortName, ServicePort> all = input.state().services();
+        if (input.full()) {
+            return all.entrySet();
+        }
+        if (!(all instanceof java.util.NavigableMap<ServicePortName, ServicePort> nav)) {
+            List<Map.Entry<ServicePortName, ServicePort>> out = new ArrayList<>();
+            for (Map.Entry<ServicePortName, ServicePort> e : all.entrySet()) {
+                if (input.changedServices().contains(e.getKey().namespacedName())) {
+                    out.add(e);
+                }
+            }
+            return out;
+        }
+        java.util.TreeMap<ServicePortName, ServicePort> out = new java.util.TreeMap<>();
+        dev.turnout.model.Protocol[] protocols = dev.turnout.model.Protocol.values();
+        for (String svc : input.changedServices()) {
+            int slash = svc.indexOf('/');
+            String ns = svc.substring(0, slash);
+            String name = svc.substring(slash + 1);
+            for (dev.turnout.model.Protocol p : protocols) {
+                ServicePortName unnamed = new ServicePortName(ns, name, "", p);
+                ServicePort sp = nav.get(unnamed);
+                if (sp != null) {
+                    out.put(unnamed, sp);
+                }
+            }
+            // "ns/name:" followed by any port name: between ":\u0000" and ":\uffff"
+            out.putAll(nav.subMap(new ServicePortName(ns, name, "\u0000", protocols[0]), true,
+                    new ServicePortName(ns, name, "\uffff", protocols[protocols.length - 1]), true));
+        }
+        return out.entrySet();
     }
 
     /** Drops what {@code old} had and {@code now} lacks: elements, chains (stale), affinity sets. */
