@@ -94,7 +94,7 @@ public final class NftablesProxier implements ProxierEvents {
         this.nft = Objects.requireNonNull(p.nft(), "nft");
         this.scheduler = Objects.requireNonNull(p.scheduler(), "scheduler");
         this.options = p.options() == null ? SyncOptions.DEFAULTS : p.options();
-        this.metrics = p.metrics() == null ? new ProxyMetrics() : p.metrics();
+        this.metrics = p.metrics() == null ? ProxyMetrics.forNftables() : p.metrics();
         this.health = p.health();
         this.serviceHealth = p.serviceHealth();
         this.waitForNodes = p.waitForNodes();
@@ -265,7 +265,12 @@ public final class NftablesProxier implements ProxierEvents {
             }
             NftTransaction tx = compiler.compile(input, book);
             if (!tx.isEmpty()) {
-                nft.run(tx.text());
+                try {
+                    nft.run(tx.text());
+                } catch (KernelException e) {
+                    metrics.nftablesSyncFailures.inc();
+                    throw e;
+                }
             }
             book.markStale(tx.flushedStaleChains(), start);
             success = true;
@@ -315,6 +320,7 @@ public final class NftablesProxier implements ProxierEvents {
             nft.run(tx.toString());
         } catch (KernelException e) {
             // a full sync lists the table and finds whatever is still there
+            metrics.nftablesCleanupFailures.inc();
             LOG.log(Level.WARNING, "Unable to delete stale chains; will retry on a full sync", e);
             needFullSync = true;
         }

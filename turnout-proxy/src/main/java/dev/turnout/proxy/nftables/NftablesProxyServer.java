@@ -25,7 +25,7 @@ public final class NftablesProxyServer implements AutoCloseable {
     private final IptablesProxyServer.Options options;
     private final NftablesOptions nftOptions;
     private final CommandRunner runner;
-    private final ProxyMetrics metrics = new ProxyMetrics();
+    private final ProxyMetrics metrics = ProxyMetrics.forNftables();
     private SingleThreadScheduler scheduler;
     private ProxyHealthServer healthServer;
     private MetricsServer metricsServer;

@@ -23,7 +23,7 @@ class NftablesProxierTest {
 
     private final FakeScheduler clock = new FakeScheduler();
     private final FakeNft nft = new FakeNft();
-    private final ProxyMetrics metrics = new ProxyMetrics();
+    private final ProxyMetrics metrics = ProxyMetrics.forNftables();
     private final ProxyHealth health = new ProxyHealth(clock, SYNC_PERIOD.multipliedBy(2));
     private NftablesProxier proxier;
 
@@ -92,6 +92,9 @@ class NftablesProxierTest {
         assertThat(nft.transactions()).hasSize(2);
         assertThat(last()).startsWith("add table").contains("10.96.0.10", "10.96.0.20");
         assertThat(nft.lists()).isEqualTo(2);
+        assertThat(metrics.nftablesSyncFailures.get()).isEqualTo(1);
+        assertThat(metrics.scrape()).contains("kubeproxy_sync_proxy_rules_nftables_sync_failures_total 1")
+                .doesNotContain("iptables");
     }
 
     @Test
