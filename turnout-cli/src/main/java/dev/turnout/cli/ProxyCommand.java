@@ -1,6 +1,7 @@
 package dev.turnout.cli;
 
 import dev.turnout.model.IpFamily;
+import dev.turnout.model.source.ClusterSource;
 import dev.turnout.model.source.ManifestSource;
 import dev.turnout.proxy.iptables.IptablesCleanup;
 import dev.turnout.proxy.iptables.IptablesCompiler;
@@ -9,7 +10,12 @@ import dev.turnout.proxy.iptables.IptablesProxyServer;
 import dev.turnout.proxy.iptables.SyncOptions;
 import dev.turnout.proxy.kernel.IptablesCli;
 import dev.turnout.proxy.kernel.KernelException;
+import dev.turnout.proxy.kernel.NftCli;
 import dev.turnout.proxy.kernel.ProcessCommandRunner;
+import dev.turnout.proxy.nftables.NftablesCompiler;
+import dev.turnout.proxy.nftables.NftablesOptions;
+import dev.turnout.proxy.nftables.NftablesProxier;
+import dev.turnout.proxy.nftables.NftablesProxyServer;
 import dev.turnout.proxy.userspace.ProxyEngine;
 import dev.turnout.proxy.userspace.ServiceAddresses;
 import dev.turnout.proxy.userspace.UserspaceConfig;
@@ -26,11 +32,11 @@ import picocli.CommandLine.Option;
 
 /** {@code turnout proxy}: kube-proxy for the node whose network namespace it runs in. */
 @Command(name = "proxy", mixinStandardHelpOptions = true,
-        description = "Program this node's kernel (iptables) or relay in user space (userspace) from Services "
+        description = "Program this node's kernel (iptables, nftables) or relay in user space (userspace) from Services "
                 + "and EndpointSlices and keep it in step, as kube-proxy does. Runs until stopped; --cleanup removes everything it made.")
 final class ProxyCommand implements Callable<Integer> {
-    /** The dataplanes {@code proxy} can run; {@code rules} prints iptables rules only. */
-    enum Mode { iptables, userspace }
+    /** The dataplanes {@code proxy} can run; {@code rules} prints the kernel ones' rules only. */
+    enum Mode { iptables, nftables, userspace }
 
     /** How the userspace mode makes Service addresses bindable. */
     enum Addresses { auto, dummy, loopback }
@@ -82,7 +88,9 @@ final class ProxyCommand implements Callable<Integer> {
             return userspace(runner);
         }
         if (cleanup) {
-            List<KernelException> errors = new IptablesCleanup(new IptablesCli(runner, IpFamily.IPv4), true).run();
+            List<KernelException> errors = mode == Mode.nftables
+                    ? NftablesProxier.cleanup(new NftCli(runner, "ip", NftablesCompiler.TABLE))
+                    : new IptablesCleanup(new IptablesCli(runner, IpFamily.IPv4), true).run();
             errors.forEach(e -> System.err.println("cleanup: " + e.getMessage()));
             return errors.isEmpty() ? 0 : Main.EXIT_FAILURE;
         }
@@ -93,15 +101,33 @@ final class ProxyCommand implements Callable<Integer> {
         SyncOptions sync = syncOptions();
         var options = new IptablesProxyServer.Options(config, sync, false, address("--healthz-bind-address", healthzBind),
                 address("--metrics-bind-address", metricsBind), "0.0.0.0");
-        IptablesCompiler compiler = new IptablesCompiler(config);
+        if (mode == Mode.nftables) {
+            NftablesProxyServer server = new NftablesProxyServer(options, NftablesOptions.DEFAULTS, runner);
+            return serveUntilStopped(server, server::start, config.nodeName() + ", mode nftables");
+        }
+        IptablesProxyServer server = new IptablesProxyServer(options, new IptablesCompiler(config)::compile, runner);
+        return serveUntilStopped(server, server::start, config.nodeName() + ", mode iptables");
+    }
+
+    /** How a proxy server of any mode begins: with the source it follows. */
+    private interface Start {
+        void start(ClusterSource source) throws Exception;
+    }
+
+    /** Starts a proxy server on the manifests and runs until the process is told to stop (SIGTERM, Ctrl-C). */
+    private int serveUntilStopped(AutoCloseable server, Start start, String what) throws Exception {
         CountDownLatch stopped = new CountDownLatch(1);
-        try (IptablesProxyServer server = new IptablesProxyServer(options, compiler::compile, runner)) {
+        try (server) {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                server.close();
+                try {
+                    server.close();
+                } catch (Exception e) {
+                    System.err.println("proxy: stopping: " + e.getMessage());
+                }
                 stopped.countDown();
             }, "proxy-shutdown"));
-            server.start(new ManifestSource(manifests, msg -> System.err.println("proxy: " + msg)));
-            System.err.println("proxy: node " + config.nodeName() + ", mode " + mode + ", following " + manifests);
+            start.start(new ManifestSource(manifests, msg -> System.err.println("proxy: " + msg)));
+            System.err.println("proxy: node " + what + ", following " + manifests);
             stopped.await();
         }
         return 0;
@@ -136,18 +162,9 @@ final class ProxyCommand implements Callable<Integer> {
                 ProxyEngine.DEFAULT_CONNECT_TIMEOUT, udp);
         var options = new UserspaceProxyServer.Options(config, syncOptions(),
                 address("--healthz-bind-address", healthzBind), address("--metrics-bind-address", metricsBind));
-        CountDownLatch stopped = new CountDownLatch(1);
-        try (UserspaceProxyServer server = new UserspaceProxyServer(options, runner)) {
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                server.close();
-                stopped.countDown();
-            }, "proxy-shutdown"));
-            server.start(new ManifestSource(manifests, msg -> System.err.println("proxy: " + msg)));
-            System.err.println("proxy: node " + config.nodeName() + ", mode userspace (" + config.addresses().name()
-                    .toLowerCase(java.util.Locale.ROOT) + " addresses), following " + manifests);
-            stopped.await();
-        }
-        return 0;
+        UserspaceProxyServer server = new UserspaceProxyServer(options, runner);
+        return serveUntilStopped(server, server::start, config.nodeName() + ", mode userspace ("
+                + config.addresses().name().toLowerCase(java.util.Locale.ROOT) + " addresses)");
     }
 
     private SyncOptions syncOptions() {

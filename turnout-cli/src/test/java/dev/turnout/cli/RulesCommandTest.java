@@ -53,6 +53,20 @@ class RulesCommandTest {
     }
 
     @Test
+    void printsTheNftablesTransactionInNftablesMode() throws Exception {
+        Files.writeString(dir.resolve("web.yaml"), SERVICE);
+
+        Run r = run("rules", "--mode", "nftables", "--manifests", dir.toString(), "--node-name", "node1",
+                "--cluster-cidr", "10.244.0.0/16");
+
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).startsWith("add table ip kube-proxy { comment \"rules for kube-proxy\" ; }\n")
+                .contains("add element ip kube-proxy service-ips { 10.96.0.7 . tcp . 80 : goto service-",
+                        "meta l4proto tcp dnat to 10.244.1.9:8080",
+                        "mark set mark or 0x00004000");
+    }
+
+    @Test
     void printsTheFullSyncRulesetForTheManifests() throws Exception {
         Files.writeString(dir.resolve("web.yaml"), SERVICE);
 

@@ -19,7 +19,8 @@ public record ProxyState(
         NodeInfo node) {
 
     public ProxyState {
-        services = java.util.Collections.unmodifiableMap(new TreeMap<>(services));
+        // navigable underneath, so that the ports of one Service can be looked up by range
+        services = java.util.Collections.unmodifiableNavigableMap(new TreeMap<>(services));
         TreeMap<ServicePortName, List<Endpoint>> eps = new TreeMap<>();
         endpoints.forEach((k, v) -> eps.put(k, List.copyOf(v)));
         endpoints = java.util.Collections.unmodifiableMap(eps);

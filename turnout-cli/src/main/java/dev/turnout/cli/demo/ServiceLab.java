@@ -35,7 +35,7 @@ public final class ServiceLab implements AutoCloseable {
     private final ManifestWriter manifests;
     private final Map<LabNode, NetnsProcess> proxies = new LinkedHashMap<>();
     private List<String> proxyExtraArgs = List.of();
-    private Mode proxyMode = Mode.iptables;
+    private String mode = "iptables";
 
     private ServiceLab(LabNetwork network, Path manifestsDir) {
         this.network = network;
@@ -82,18 +82,15 @@ public final class ServiceLab implements AutoCloseable {
         manifests.delete(object);
     }
 
-    /** The dataplane {@code turnout proxy} runs in the lab. */
-    public enum Mode { iptables, userspace }
-
     /** Starts {@code turnout proxy --mode iptables} on every node, with the node objects written first. */
     public void startProxies(String... extraArgs) throws IOException {
-        startProxies(Mode.iptables, extraArgs);
+        startProxies("iptables", List.of(extraArgs));
     }
 
     /** Starts {@code turnout proxy --mode MODE} on every node, with the node objects written first. */
-    public void startProxies(Mode mode, String... extraArgs) throws IOException {
-        proxyMode = mode;
-        proxyExtraArgs = List.of(extraArgs);
+    public void startProxies(String mode, List<String> extraArgs) throws IOException {
+        this.mode = mode;
+        proxyExtraArgs = List.copyOf(extraArgs);
         for (LabNode node : network.nodes()) {
             apply(KubeObjects.node(node.name(), node.ip()));
         }
@@ -111,7 +108,7 @@ public final class ServiceLab implements AutoCloseable {
 
     /** Starts (again) the node's proxy with the arguments {@link #startProxies} was given. */
     public NetnsProcess startProxy(LabNode node) {
-        List<String> args = new ArrayList<>(List.of("proxy", "--mode", proxyMode.name(),
+        List<String> args = new ArrayList<>(List.of("proxy", "--mode", mode,
                 "--manifests", manifestsDir.toString(), "--node-name", node.name(), "--node-ip", node.ip(),
                 "--cluster-cidr", CLUSTER_CIDR, "--min-sync-period", "0s",
                 "--healthz-bind-address", node.ip() + ":10256", "--metrics-bind-address", node.ip() + ":10249"));
@@ -135,12 +132,19 @@ public final class ServiceLab implements AutoCloseable {
 
     /** Runs {@code turnout proxy --cleanup} in the node's namespace and waits for it. */
     public CommandResult cleanupProxyRules(LabNode node) {
-        List<String> argv = JavaCommand.forMain(Main.class, List.of("proxy", "--cleanup"));
+        List<String> argv = JavaCommand.forMain(Main.class, List.of("proxy", "--cleanup", "--mode", mode));
         return network.exec(node.namespace(), argv.toArray(String[]::new));
     }
 
-    /** The node's nat and filter tables as iptables-save prints them, with counters. */
+    /**
+     * The node's rules: in iptables mode the nat and filter tables as iptables-save prints them, with
+     * counters; in nftables mode the kube-proxy table as {@code nft list table} prints it ("" if none).
+     */
     public String savedRules(LabNode node) {
+        if ("nftables".equals(mode)) {
+            CommandResult t = network.exec(node.namespace(), "nft", "list", "table", "ip", "kube-proxy");
+            return t.exitCode() == 0 ? t.stdout() : "";
+        }
         CommandResult r = network.exec(node.namespace(), "iptables-save", "-c");
         return r.orThrow().stdout();
     }

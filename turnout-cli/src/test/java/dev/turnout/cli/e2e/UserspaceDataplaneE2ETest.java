@@ -39,7 +39,7 @@ class UserspaceDataplaneE2ETest {
         lab = ServiceLab.up(1);
         web = lab.backends(lab.node(1), "web-1", "web-2", "web-3");
         client = lab.network().addPod("client", lab.node(1));
-        lab.startProxies(ServiceLab.Mode.userspace, "--userspace-addresses", "dummy", "--udp-timeout", "2s");
+        lab.startProxies("userspace", List.of("--userspace-addresses", "dummy", "--udp-timeout", "2s"));
     }
 
     @AfterAll

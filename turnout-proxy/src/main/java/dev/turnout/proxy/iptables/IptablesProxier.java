@@ -9,6 +9,8 @@ import dev.turnout.model.ServicePort;
 import dev.turnout.model.ServicePortName;
 import dev.turnout.model.source.ClusterSource;
 import dev.turnout.model.source.ObjectHandler;
+import dev.turnout.proxy.ProxierEvents;
+import dev.turnout.proxy.ProxierHandlers;
 import dev.turnout.proxy.ProxyState;
 import dev.turnout.proxy.conntrack.StaleFlowCleaner;
 import dev.turnout.proxy.healthz.ProxyHealth;
@@ -49,7 +51,7 @@ import java.util.logging.Logger;
  * health-check servers, stale UDP conntrack flows. A failed sync is retried after syncPeriod and
  * the next one is full.
  */
-public final class IptablesProxier {
+public final class IptablesProxier implements ProxierEvents {
     private static final Logger LOG = Logger.getLogger(IptablesProxier.class.getName());
     static final String ROUTE_LOCALNET = "net/ipv4/conf/all/route_localnet";
     /** Upstream's largeClusterEndpointsThreshold. */
@@ -175,6 +177,7 @@ public final class IptablesProxier {
     }
 
     /** Asks for a sync as soon as the pacing allows (upstream Sync). */
+    @Override
     public void sync() {
         if (health != null) {
             health.queuedUpdate(config.family());
@@ -183,7 +186,8 @@ public final class IptablesProxier {
         runner.run();
     }
 
-    boolean initialized() {
+    @Override
+    public boolean initialized() {
         return servicesSynced && endpointSlicesSynced && (!waitForNodes || nodesSynced);
     }
 
@@ -202,40 +206,49 @@ public final class IptablesProxier {
         return ProxierHandlers.nodes(this);
     }
 
-    boolean serviceChanged(Service old, Service cur) {
+    @Override
+    public boolean serviceChanged(Service old, Service cur) {
         return serviceChanges.update(old, cur);
     }
 
-    boolean endpointSliceChanged(EndpointSlice slice, boolean remove) {
+    @Override
+    public boolean endpointSliceChanged(EndpointSlice slice, boolean remove) {
         return endpointsChanges.update(slice, remove);
     }
 
-    void servicesSynced() {
+    @Override
+    public void servicesSynced() {
         servicesSynced = true;
     }
 
-    void endpointSlicesSynced() {
+    @Override
+    public void endpointSlicesSynced() {
         endpointSlicesSynced = true;
     }
 
-    void nodesSynced() {
+    @Override
+    public void nodesSynced() {
         nodesSynced = true;
     }
 
-    boolean waitsForNodes() {
+    @Override
+    public boolean waitsForNodes() {
         return waitForNodes;
     }
 
-    String nodeName() {
+    @Override
+    public String nodeName() {
         return config.nodeName();
     }
 
-    ProxyHealth health() {
+    @Override
+    public ProxyHealth health() {
         return health;
     }
 
     /** Topology labels feed endpoint selection everywhere: a change needs a full sync, as upstream. */
-    synchronized boolean setNode(NodeInfo info) {
+    @Override
+    public synchronized boolean setNode(NodeInfo info) {
         if (Objects.equals(node, info)) {
             return false;
         }
@@ -253,7 +266,8 @@ public final class IptablesProxier {
     }
 
     /** One sync (upstream syncProxyRules). Package-visible for tests; normally run by the runner. */
-    synchronized void syncProxyRules() {
+    @Override
+    public synchronized void syncProxyRules() {
         if (!initialized()) {
             LOG.fine("Not syncing iptables until Services and Endpoints have been received");
             return;

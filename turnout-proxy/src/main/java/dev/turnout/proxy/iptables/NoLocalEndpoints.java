@@ -11,12 +11,12 @@ import java.util.List;
  * CategorizeEndpoints without topology: ready endpoints are used, and only when none is ready the
  * serving-and-terminating ones.
  */
-final class NoLocalEndpoints {
+public final class NoLocalEndpoints {
     private NoLocalEndpoints() {
     }
 
     /** {internal, external}. */
-    static int[] count(ProxyState state) {
+    public static int[] count(ProxyState state) {
         int internal = 0;
         int external = 0;
         for (var e : state.services().entrySet()) {

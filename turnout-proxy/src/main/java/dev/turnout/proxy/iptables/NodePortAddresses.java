@@ -12,13 +12,13 @@ import java.util.TreeSet;
  * count; none (or a zero CIDR among them) means "all local addresses". Whether the CIDRs cover
  * IPv4 loopback decides if localhost NodePorts can work at all.
  */
-final class NodePortAddresses {
+public final class NodePortAddresses {
     private final IpFamily family;
     private final List<Cidr> cidrs = new ArrayList<>();
     private final boolean matchAll;
     private final boolean containsIPv4Loopback;
 
-    NodePortAddresses(IpFamily family, List<Cidr> configured) {
+    public NodePortAddresses(IpFamily family, List<Cidr> configured) {
         this.family = family;
         List<Cidr> ofFamily = new ArrayList<>();
         for (Cidr c : configured) {
@@ -48,7 +48,7 @@ final class NodePortAddresses {
         this.containsIPv4Loopback = loop;
     }
 
-    boolean matchAll() {
+    public boolean matchAll() {
         return matchAll;
     }
 
@@ -60,7 +60,7 @@ final class NodePortAddresses {
      * The local addresses inside the CIDRs, deduplicated. Upstream collects them in a Go map, so
      * its order is random; ours is sorted (by text) to keep output stable.
      */
-    List<String> nodeIps(Collection<String> localAddresses) {
+    public List<String> nodeIps(Collection<String> localAddresses) {
         TreeSet<String> out = new TreeSet<>();
         for (Cidr c : cidrs) {
             for (String ip : localAddresses) {
@@ -72,7 +72,7 @@ final class NodePortAddresses {
         return new ArrayList<>(out);
     }
 
-    static boolean isLoopback(String ip) {
+    public static boolean isLoopback(String ip) {
         return ip.startsWith("127.") || "::1".equals(ip);
     }
 }

@@ -48,11 +48,38 @@ public final class ProxyMetrics {
     public final Counter livezTotal = new Counter("kubeproxy_proxy_livez_total",
             "Cumulative proxy livez HTTP status", "code");
 
-    private final List<Collector> all = List.of(syncProxyRulesDuration, syncFullProxyRulesDuration,
-            syncPartialProxyRulesDuration, syncProxyRulesLastTimestamp, syncProxyRulesLastQueuedTimestamp,
-            iptablesRulesTotal, iptablesRulesLastSync, iptablesRestoreFailures, iptablesPartialRestoreFailures,
-            serviceChangesTotal, serviceChangesPending, endpointChangesTotal, endpointChangesPending,
-            noLocalEndpointsTotal, healthzTotal, livezTotal);
+    /** nftables mode only, as upstream registers it. */
+    public final Counter nftablesSyncFailures = new Counter("kubeproxy_sync_proxy_rules_nftables_sync_failures_total",
+            "Cumulative proxy nftables sync failures");
+    /** nftables mode only, as upstream registers it. */
+    public final Counter nftablesCleanupFailures = new Counter(
+            "kubeproxy_sync_proxy_rules_nftables_cleanup_failures_total",
+            "Cumulative proxy nftables cleanup failures");
+
+    private final List<Collector> all;
+
+    /** The metrics of iptables mode. */
+    public ProxyMetrics() {
+        this(false);
+    }
+
+    private ProxyMetrics(boolean nftables) {
+        List<Collector> common = List.of(syncProxyRulesDuration, syncFullProxyRulesDuration,
+                syncPartialProxyRulesDuration, syncProxyRulesLastTimestamp, syncProxyRulesLastQueuedTimestamp,
+                serviceChangesTotal, serviceChangesPending, endpointChangesTotal, endpointChangesPending,
+                noLocalEndpointsTotal, healthzTotal, livezTotal);
+        List<Collector> mode = nftables ? List.of(nftablesSyncFailures, nftablesCleanupFailures)
+                : List.of(iptablesRulesTotal, iptablesRulesLastSync, iptablesRestoreFailures,
+                        iptablesPartialRestoreFailures);
+        List<Collector> both = new java.util.ArrayList<>(common);
+        both.addAll(mode);
+        this.all = List.copyOf(both);
+    }
+
+    /** The metrics of nftables mode: the common ones and the nftables failure counters. */
+    public static ProxyMetrics forNftables() {
+        return new ProxyMetrics(true);
+    }
 
     /** Seconds since the epoch with sub-second precision, as Gauge.SetToCurrentTime. */
     public static double seconds(Instant t) {

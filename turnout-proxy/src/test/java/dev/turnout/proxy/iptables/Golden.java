@@ -16,14 +16,14 @@ import java.util.List;
  * Run with {@code -Dgolden.update=true} to rewrite them from the current output (then review the
  * git diff before committing).
  */
-final class Golden {
+public final class Golden {
     static final boolean UPDATE = Boolean.getBoolean("golden.update");
     static final Path SOURCE_DIR = Path.of("src/test/resources/golden");
 
     private Golden() {
     }
 
-    static String read(String relative) {
+    public static String read(String relative) {
         try (InputStream in = Golden.class.getResourceAsStream("/golden/" + relative)) {
             if (in == null) {
                 return null;
@@ -35,7 +35,7 @@ final class Golden {
     }
 
     /** Compares {@code actual} with the golden file, or rewrites the file in update mode. */
-    static void assertMatches(String relative, String actual) {
+    public static void assertMatches(String relative, String actual) {
         if (UPDATE) {
             try {
                 Path p = SOURCE_DIR.resolve(relative);
@@ -53,14 +53,14 @@ final class Golden {
         assertSameText(relative, expected, actual);
     }
 
-    static void assertSameText(String what, String expected, String actual) {
+    public static void assertSameText(String what, String expected, String actual) {
         if (!expected.equals(actual)) {
             fail("%s differs (- expected, + actual):%n%s%nFull actual:%n%s", what, diff(expected, actual), actual);
         }
     }
 
     /** A minimal line diff (longest common subsequence), enough to read a golden mismatch. */
-    static String diff(String expected, String actual) {
+    public static String diff(String expected, String actual) {
         String[] a = expected.split("\n", -1);
         String[] b = actual.split("\n", -1);
         int[][] lcs = new int[a.length + 1][b.length + 1];

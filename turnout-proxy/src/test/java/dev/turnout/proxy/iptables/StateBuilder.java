@@ -10,12 +10,12 @@ import java.util.List;
 import java.util.Map;
 
 /** Builds a ProxyState for tests: Service ports with their endpoints, and the node. */
-final class StateBuilder {
+public final class StateBuilder {
     private final Map<ServicePortName, ServicePort> services = new HashMap<>();
     private final Map<ServicePortName, List<Endpoint>> endpoints = new HashMap<>();
     private NodeInfo node;
 
-    StateBuilder add(ServicePort.Builder svc, Endpoint... eps) {
+    public StateBuilder add(ServicePort.Builder svc, Endpoint... eps) {
         ServicePort p = svc.build();
         services.put(p.name(), p);
         if (eps.length > 0) {
@@ -24,23 +24,23 @@ final class StateBuilder {
         return this;
     }
 
-    StateBuilder remove(String namespacedName) {
+    public StateBuilder remove(String namespacedName) {
         services.keySet().removeIf(n -> n.namespacedName().equals(namespacedName));
         endpoints.keySet().removeIf(n -> n.namespacedName().equals(namespacedName));
         return this;
     }
 
-    StateBuilder endpoints(String ns, String name, String port, dev.turnout.model.Protocol proto, Endpoint... eps) {
+    public StateBuilder endpoints(String ns, String name, String port, dev.turnout.model.Protocol proto, Endpoint... eps) {
         endpoints.put(new ServicePortName(ns, name, port, proto), List.of(eps));
         return this;
     }
 
-    StateBuilder zone(String zone) {
+    public StateBuilder zone(String zone) {
         node = new NodeInfo(dev.turnout.model.fixtures.Fixtures.NODE, Map.of(NodeInfo.ZONE_LABEL, zone), List.of());
         return this;
     }
 
-    ProxyState build() {
+    public ProxyState build() {
         return new ProxyState(services, endpoints, node);
     }
 }

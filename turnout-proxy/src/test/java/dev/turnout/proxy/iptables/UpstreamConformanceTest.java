@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  * Rebuilds the inputs of upstream proxier_test.go cases and compares our output, sorted as
  * upstream's test helper sorts, with upstream's expected text (golden/upstream/).
  */
-class UpstreamConformanceTest {
+public class UpstreamConformanceTest {
 
     /** upstream's NewFakeProxier: node test-node at 192.168.0.2, pods 10.0.0.0/8, mark 0x4000. */
     static IptablesCompiler fakeProxier(boolean nfacct) {
@@ -27,7 +27,7 @@ class UpstreamConformanceTest {
         return new IptablesCompiler(config, CompilerOptions.UPSTREAM_TEST);
     }
 
-    static ProxyState overallState() {
+    public static ProxyState overallState() {
         return new StateBuilder()
                 .add(tcp("ns1", "svc1", "p80", "172.30.0.41", 80), ep("10.180.0.1", 80))
                 // LoadBalancer, eTP Local; its endpoint has no node name, so it is not local

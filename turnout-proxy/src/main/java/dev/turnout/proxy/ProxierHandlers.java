@@ -1,4 +1,4 @@
-package dev.turnout.proxy.iptables;
+package dev.turnout.proxy;
 
 import dev.turnout.model.NodeInfo;
 import dev.turnout.model.source.ObjectHandler;
@@ -9,15 +9,15 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import java.util.List;
 
 /**
- * The event side of {@link IptablesProxier}, as upstream's On* methods: a change the trackers
+ * The event side of a proxier (iptables or nftables), as upstream's On* methods: a change the trackers
  * keep asks for a sync once the proxier is initialized; a synced signal syncs at once,
  * unconditionally, since it comes once per lifetime.
  */
-final class ProxierHandlers {
+public final class ProxierHandlers {
     private ProxierHandlers() {
     }
 
-    static ObjectHandler<Service> services(IptablesProxier p) {
+    public static ObjectHandler<Service> services(ProxierEvents p) {
         return new ObjectHandler<>() {
             @Override
             public void onAdd(Service o) {
@@ -44,7 +44,7 @@ final class ProxierHandlers {
         };
     }
 
-    static ObjectHandler<EndpointSlice> endpointSlices(IptablesProxier p) {
+    public static ObjectHandler<EndpointSlice> endpointSlices(ProxierEvents p) {
         return new ObjectHandler<>() {
             @Override
             public void onAdd(EndpointSlice o) {
@@ -76,7 +76,7 @@ final class ProxierHandlers {
     }
 
     /** Events for other nodes are ignored (upstream logs them as unexpected). */
-    static ObjectHandler<Node> nodes(IptablesProxier p) {
+    public static ObjectHandler<Node> nodes(ProxierEvents p) {
         return new ObjectHandler<>() {
             @Override
             public void onAdd(Node o) {
@@ -119,7 +119,7 @@ final class ProxierHandlers {
         };
     }
 
-    static NodeInfo nodeInfoOf(Node n) {
+    public static NodeInfo nodeInfoOf(Node n) {
         List<String> addresses = n.getStatus() == null || n.getStatus().getAddresses() == null ? List.of()
                 : n.getStatus().getAddresses().stream().map(NodeAddress::getAddress).toList();
         return new NodeInfo(n.getMetadata().getName(), n.getMetadata().getLabels(), addresses);

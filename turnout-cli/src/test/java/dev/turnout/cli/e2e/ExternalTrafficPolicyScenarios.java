@@ -18,11 +18,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * externalTrafficPolicy on a two-node lab with two netexec pods per node; the outside client
+ * externalTrafficPolicy (and internalTrafficPolicy), once per mode (the subclasses), on a two-node lab with two netexec pods per node; the outside client
  * talks to each node's NodePort directly over the underlay.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ExternalTrafficPolicyE2ETest {
+abstract class ExternalTrafficPolicyScenarios {
+    /** The {@code --mode} under test. */
+    abstract String mode();
+
+    private boolean has(String rules, String marker) {
+        return RuleMarkers.has(mode(), rules, marker);
+    }
+
     private ServiceLab lab;
     private LabNode node1;
     private LabNode node2;
@@ -43,7 +50,7 @@ class ExternalTrafficPolicyE2ETest {
         all.addAll(onNode2);
         client1 = lab.network().addPod("client-1", node1);
         client2 = lab.network().addPod("client-2", node2);
-        lab.startProxies();
+        lab.startProxies(mode(), List.of());
     }
 
     @AfterAll
@@ -62,7 +69,7 @@ class ExternalTrafficPolicyE2ETest {
         Service svc = KubeObjects.externalTrafficLocal(
                 KubeObjects.nodePort(KubeObjects.service("local", "10.96.1.10", 80, 8080).build(), 30090), 0);
         lab.apply(svc, KubeObjects.slice("local", all, 8080));
-        lab.awaitRulesContaining("default/local:http cluster IP");
+        lab.awaitRules("default/local:http cluster IP", r -> has(r, "default/local:http cluster IP"));
 
         List<String> viaNode1 = fromOutside(node1, 30090, "/hostname", 60);
         List<String> viaNode2 = fromOutside(node2, 30090, "/hostname", 60);
@@ -77,7 +84,7 @@ class ExternalTrafficPolicyE2ETest {
     void clusterPolicySpreadsOverBothNodesWithTheSourceMasqueradedToTheNode() throws Exception {
         Service svc = KubeObjects.nodePort(KubeObjects.service("cluster", "10.96.1.11", 80, 8080).build(), 30091);
         lab.apply(svc, KubeObjects.slice("cluster", all, 8080));
-        lab.awaitRulesContaining("default/cluster:http cluster IP");
+        lab.awaitRules("default/cluster:http cluster IP", r -> has(r, "default/cluster:http cluster IP"));
 
         List<String> names = fromOutside(node1, 30091, "/hostname", 80);
         List<String> sources = fromOutside(node1, 30091, "/clientip", 20);
@@ -91,7 +98,7 @@ class ExternalTrafficPolicyE2ETest {
         Service svc = KubeObjects.externalTrafficLocal(
                 KubeObjects.nodePort(KubeObjects.service("far", "10.96.1.12", 80, 8080).build(), 30092), 0);
         lab.apply(svc, KubeObjects.slice("far", onNode2, 8080));
-        lab.awaitRulesContaining("default/far:http cluster IP");
+        lab.awaitRules("default/far:http cluster IP", r -> has(r, "default/far:http cluster IP"));
 
         List<DialResult> viaNode1 = lab.network().traffic()
                 .http(lab.network().clientNamespace(), node1.ip(), 30092, "/hostname", 3);
@@ -107,7 +114,7 @@ class ExternalTrafficPolicyE2ETest {
         Service svc = KubeObjects.externalTrafficLocal(
                 KubeObjects.nodePort(KubeObjects.service("far-inside", "10.96.1.17", 80, 8080).build(), 30095), 0);
         lab.apply(svc, KubeObjects.slice("far-inside", onNode2, 8080));
-        lab.awaitRulesContaining("default/far-inside:http cluster IP");
+        lab.awaitRules("default/far-inside:http cluster IP", r -> has(r, "default/far-inside:http cluster IP"));
 
         List<String> fromPod = lab.network().httpBodies(client1.namespace(), node1.ip(), 30095, "/hostname", 20);
         List<String> fromNode = lab.network().httpBodies(node1.namespace(), node1.ip(), 30095, "/hostname", 20);
@@ -121,7 +128,7 @@ class ExternalTrafficPolicyE2ETest {
         Service svc = KubeObjects.externalTrafficLocal(KubeObjects.loadBalancer(
                 KubeObjects.service("lb-local", "10.96.1.13", 80, 8080).build(), 30093, "203.0.113.50"), 32093);
         lab.apply(svc, KubeObjects.slice("lb-local", all, 8080));
-        lab.awaitRulesContaining("default/lb-local:http loadbalancer IP");
+        lab.awaitRules("default/lb-local:http loadbalancer IP", r -> has(r, "default/lb-local:http loadbalancer IP"));
 
         List<String> fromPod = lab.network().httpBodies(client1.namespace(), "203.0.113.50", 80, "/hostname", 80);
         List<String> fromOutside = lab.network().httpBodies(lab.network().clientNamespace(), "203.0.113.50", 80,
@@ -136,8 +143,8 @@ class ExternalTrafficPolicyE2ETest {
         Service everywhere = KubeObjects.internalTrafficLocal(KubeObjects.service("itp", "10.96.1.14", 80, 8080).build());
         Service onlyNode2 = KubeObjects.internalTrafficLocal(KubeObjects.service("itp-far", "10.96.1.15", 80, 8080).build());
         lab.apply(everywhere, KubeObjects.slice("itp", all, 8080), onlyNode2, KubeObjects.slice("itp-far", onNode2, 8080));
-        lab.awaitRules("itp and itp-far", r -> r.contains("default/itp:http cluster IP")
-                && r.contains("default/itp-far:http"));
+        lab.awaitRules("itp and itp-far", r -> has(r, "default/itp:http cluster IP")
+                && has(r, "default/itp-far:http"));
 
         List<String> fromNode1 = lab.network().httpBodies(client1.namespace(), "10.96.1.14", 80, "/hostname", 40);
         List<String> fromNode2 = lab.network().httpBodies(client2.namespace(), "10.96.1.14", 80, "/hostname", 40);
@@ -155,7 +162,7 @@ class ExternalTrafficPolicyE2ETest {
         Service svc = KubeObjects.externalTrafficLocal(KubeObjects.loadBalancer(
                 KubeObjects.service("lb-far", "10.96.1.16", 80, 8080).build(), 30094, "203.0.113.51"), 32094);
         lab.apply(svc, KubeObjects.slice("lb-far", onNode2, 8080));
-        lab.awaitRulesContaining("default/lb-far:http loadbalancer IP");
+        lab.awaitRules("default/lb-far:http loadbalancer IP", r -> has(r, "default/lb-far:http loadbalancer IP"));
 
         DialResult node1Health = health(node1, 32094);
         DialResult node2Health = health(node2, 32094);
