@@ -4,7 +4,6 @@ import dev.turnout.dns.DnsConfig;
 import dev.turnout.dns.PodsMode;
 import dev.turnout.dns.server.DnsServer;
 import dev.turnout.dns.source.InformerSource;
-import dev.turnout.model.Ips;
 import dev.turnout.model.source.ManifestSource;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -78,10 +77,10 @@ final class DnsCommand implements Callable<Integer> {
         }
         List<InetSocketAddress> ups = new ArrayList<>();
         for (String u : upstreams) {
-            ups.add(address("--upstream", u, 53));
+            ups.add(SocketAddresses.parse("--upstream", u, 53));
         }
-        InetSocketAddress http = httpListen == null || httpListen.isBlank() ? null : address("--http-listen", httpListen, -1);
-        DnsConfig defaults = DnsConfig.defaults(address("--listen", listen, 53));
+        InetSocketAddress http = httpListen == null || httpListen.isBlank() ? null : SocketAddresses.parse("--http-listen", httpListen, -1);
+        DnsConfig defaults = DnsConfig.defaults(SocketAddresses.parse("--listen", listen, 53));
         DnsConfig config = new DnsConfig(origin, ttl, pods, defaults.listen(), ups, http, Duration.ofSeconds(2),
                 udpSockets > 0 ? udpSockets : defaults.udpSockets());
         CountDownLatch stopped = new CountDownLatch(1);
@@ -99,36 +98,5 @@ final class DnsCommand implements Callable<Integer> {
             stopped.await();
         }
         return 0;
-    }
-
-    /** IP:PORT, [IPv6]:PORT, or a bare IP when {@code defaultPort} is not -1. */
-    static InetSocketAddress address(String flag, String value, int defaultPort) {
-        String v = value.trim();
-        String host;
-        String port;
-        if (v.startsWith("[")) {
-            int close = v.indexOf(']');
-            host = close < 0 ? "" : v.substring(1, close);
-            port = close >= 0 && v.length() > close + 1 && v.charAt(close + 1) == ':' ? v.substring(close + 2) : null;
-        } else if (v.indexOf(':') >= 0 && v.indexOf(':') == v.lastIndexOf(':')) {
-            host = v.substring(0, v.indexOf(':'));
-            port = v.substring(v.indexOf(':') + 1);
-        } else {
-            host = v;
-            port = null;
-        }
-        try {
-            if (!Ips.isValid(host)) {
-                throw new NumberFormatException();
-            }
-            int p = port == null ? defaultPort : Integer.parseInt(port);
-            if (p < 0 || p > 65535) {
-                throw new NumberFormatException();
-            }
-            return new InetSocketAddress(Ips.parse(host), p);
-        } catch (NumberFormatException e) {
-            throw new UsageException(flag + ": \"" + value + "\" is not " + (defaultPort < 0 ? "IP:PORT" : "IP[:PORT]")
-                    + "; e.g. 127.0.0.1:53 or [::1]:53");
-        }
     }
 }

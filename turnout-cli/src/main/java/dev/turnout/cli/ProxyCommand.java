@@ -190,19 +190,8 @@ final class ProxyCommand implements Callable<Integer> {
         return false;
     }
 
+    /** IP:PORT, or null for an empty value (the server is turned off). */
     private static InetSocketAddress address(String flag, String value) {
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        int colon = value.lastIndexOf(':');
-        try {
-            String host = value.substring(0, colon).replace("[", "").replace("]", "");
-            if (dev.turnout.model.Ips.canonical(host) == null) {
-                throw new NumberFormatException();
-            }
-            return new InetSocketAddress(host, Integer.parseInt(value.substring(colon + 1)));
-        } catch (RuntimeException e) {
-            throw new UsageException(flag + ": \"" + value + "\" is not IP:PORT; allowed: e.g. 0.0.0.0:10256, or empty to turn off");
-        }
+        return value == null || value.isBlank() ? null : SocketAddresses.parse(flag, value, -1);
     }
 }
