@@ -9,7 +9,7 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import java.util.List;
 
 /**
- * The event side of a proxier (iptables or nftables), as upstream's On* methods: a change the trackers
+ * The event side of a proxier (iptables, nftables or userspace), as upstream's On* methods: a change the trackers
  * keep asks for a sync once the proxier is initialized; a synced signal syncs at once,
  * unconditionally, since it comes once per lifetime.
  */

@@ -7,6 +7,8 @@ import dev.turnout.model.ServicePort;
 import dev.turnout.model.ServicePortName;
 import dev.turnout.model.source.ClusterSource;
 import dev.turnout.model.source.ObjectHandler;
+import dev.turnout.proxy.ProxierEvents;
+import dev.turnout.proxy.ProxierHandlers;
 import dev.turnout.proxy.ProxyState;
 import dev.turnout.proxy.healthz.ProxyHealth;
 import dev.turnout.proxy.iptables.SyncOptions;
@@ -38,7 +40,7 @@ import java.util.logging.Logger;
  * missing ones are bound (a failed bind is logged and retried next sync), and every backend set
  * gets its new endpoints and affinity.
  */
-public final class UserspaceProxier {
+public final class UserspaceProxier implements ProxierEvents {
     private static final Logger LOG = Logger.getLogger(UserspaceProxier.class.getName());
 
     private final UserspaceConfig config;
@@ -125,6 +127,7 @@ public final class UserspaceProxier {
     }
 
     /** Asks for a sync as soon as the pacing allows. */
+    @Override
     public void sync() {
         if (health != null) {
             health.queuedUpdate(IpFamily.IPv4);
@@ -132,113 +135,72 @@ public final class UserspaceProxier {
         runner.run();
     }
 
-    boolean initialized() {
+    @Override
+    public boolean initialized() {
         return servicesSynced && endpointSlicesSynced;
     }
 
     public ObjectHandler<Service> serviceHandler() {
-        return new ObjectHandler<>() {
-            @Override
-            public void onAdd(Service o) {
-                onUpdate(null, o);
-            }
-
-            @Override
-            public void onUpdate(Service old, Service cur) {
-                if (serviceChanges.update(old, cur) && initialized()) {
-                    sync();
-                }
-            }
-
-            @Override
-            public void onDelete(Service o) {
-                onUpdate(o, null);
-            }
-
-            @Override
-            public void onSynced() {
-                servicesSynced = true;
-                sync0();
-            }
-        };
+        return ProxierHandlers.services(this);
     }
 
     public ObjectHandler<EndpointSlice> endpointSliceHandler() {
-        return new ObjectHandler<>() {
-            @Override
-            public void onAdd(EndpointSlice o) {
-                changed(endpointsChanges.update(o, false));
-            }
-
-            @Override
-            public void onUpdate(EndpointSlice old, EndpointSlice cur) {
-                changed(endpointsChanges.update(cur, false));
-            }
-
-            @Override
-            public void onDelete(EndpointSlice o) {
-                changed(endpointsChanges.update(o, true));
-            }
-
-            private void changed(boolean needed) {
-                if (needed && initialized()) {
-                    sync();
-                }
-            }
-
-            @Override
-            public void onSynced() {
-                endpointSlicesSynced = true;
-                sync0();
-            }
-        };
+        return ProxierHandlers.endpointSlices(this);
     }
 
     /** Only this proxy's own Node counts: its zone label feeds topology. */
     public ObjectHandler<Node> nodeHandler() {
-        return new ObjectHandler<>() {
-            @Override
-            public void onAdd(Node o) {
-                onUpdate(null, o);
-            }
-
-            @Override
-            public void onUpdate(Node old, Node cur) {
-                if (config.nodeName().equals(cur.getMetadata().getName())) {
-                    if (health != null) {
-                        health.syncNode(cur);
-                    }
-                    if (setNode(nodeInfoOf(cur))) {
-                        sync();
-                    }
-                }
-            }
-
-            @Override
-            public void onDelete(Node o) {
-                if (config.nodeName().equals(o.getMetadata().getName())) {
-                    if (health != null) {
-                        health.syncNode(null);
-                    }
-                    if (setNode(null)) {
-                        sync();
-                    }
-                }
-            }
-
-            @Override
-            public void onSynced() {
-            }
-        };
+        return ProxierHandlers.nodes(this);
     }
 
-    private static NodeInfo nodeInfoOf(Node n) {
-        List<String> addrs = n.getStatus() == null || n.getStatus().getAddresses() == null ? List.of()
-                : n.getStatus().getAddresses().stream().map(a -> a.getAddress()).toList();
-        return new NodeInfo(n.getMetadata().getName(), n.getMetadata().getLabels(), addrs);
+    @Override
+    public boolean serviceChanged(Service old, Service cur) {
+        return serviceChanges.update(old, cur);
     }
 
-    private synchronized boolean setNode(NodeInfo info) {
+    @Override
+    public boolean endpointSliceChanged(EndpointSlice slice, boolean remove) {
+        return endpointsChanges.update(slice, remove);
+    }
+
+    @Override
+    public void servicesSynced() {
+        servicesSynced = true;
+    }
+
+    @Override
+    public void endpointSlicesSynced() {
+        endpointSlicesSynced = true;
+    }
+
+    /** Userspace mode does not wait for Nodes. */
+    @Override
+    public void nodesSynced() {
+    }
+
+    @Override
+    public boolean waitsForNodes() {
+        return false;
+    }
+
+    /** Syncs now, once Services and EndpointSlices have synced. */
+    @Override
+    public void syncProxyRules() {
+        sync0();
+    }
+
+    @Override
+    public String nodeName() {
+        return config.nodeName();
+    }
+
+    @Override
+    public ProxyHealth health() {
+        return health;
+    }
+
+    @Override
+    public synchronized boolean setNode(NodeInfo info) {
         if (Objects.equals(node, info)) {
             return false;
         }
