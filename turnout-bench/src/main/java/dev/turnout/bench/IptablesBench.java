@@ -97,7 +97,7 @@ public final class IptablesBench {
             double first = timeMs(() -> iptables.restore(full.restoreInput(), true, true));
             double part = Double.isNaN(first) ? Double.NaN : timeMs(() -> iptables.restore(partial.restoreInput(), true, true));
             double again = Double.isNaN(first) ? Double.NaN : timeMs(() -> iptables.restore(full.restoreInput(), true, true));
-            out.printf(Locale.ROOT, "      %,d Services, iptables-%s: %,d nat rules; first load %s ms, partial %s ms, full re-sync %s ms%n",
+            out.printf(Locale.ROOT, "      %,d Services, iptables-%s: %,d nat rules; first load, partial, full re-sync (ms): %s, %s, %s%n",
                     services, backend, full.natRules(), ms(first), ms(part), ms(again));
             return new double[] {first, part, again, full.natRules(), full.filterRules()};
         } finally {
