@@ -46,15 +46,22 @@ public final class ManifestSource implements ClusterSource {
     @Override
     public synchronized void start(ObjectHandler<Service> services, ObjectHandler<EndpointSlice> slices,
             ObjectHandler<Node> nodes) throws IOException, ManifestException {
-        current = loader.load(path);
+        // Watch before reading: a change made while (or just after) the first set is delivered
+        // must still wake the watcher, or it would be lost until the next edit.
+        watcher = FileSystems.getDefault().newWatchService();
+        registerAll();
+        try {
+            current = loader.load(path);
+        } catch (IOException | ManifestException | RuntimeException e) {
+            close();
+            throw e;
+        }
         current.services().forEach(services::onAdd);
         current.endpointSlices().forEach(slices::onAdd);
         current.nodes().forEach(nodes::onAdd);
         services.onSynced();
         slices.onSynced();
         nodes.onSynced();
-        watcher = FileSystems.getDefault().newWatchService();
-        registerAll();
         thread = new Thread(() -> follow(services, slices, nodes), "manifest-watch");
         thread.setDaemon(true);
         thread.start();

@@ -25,7 +25,7 @@ class ManifestSourceTest {
     }
 
     /** Records events as "kind:verb:name" lines. */
-    static final class Recorder<T extends HasMetadata> implements ObjectHandler<T> {
+    static class Recorder<T extends HasMetadata> implements ObjectHandler<T> {
         final LinkedBlockingQueue<String> events;
 
         Recorder(LinkedBlockingQueue<String> events) {
@@ -72,6 +72,29 @@ class ManifestSourceTest {
             awaitError(errors);
             assertThat(errors.get(0)).contains("not reloaded", "spec.ports[0].port");
             assertThat(events.poll(300, TimeUnit.MILLISECONDS)).isNull();
+        }
+    }
+
+    @Test
+    void anEditMadeWhileTheFirstSetIsDeliveredIsNotLost() throws Exception {
+        Files.writeString(dir.resolve("a.yaml"), service("a", 80));
+        LinkedBlockingQueue<String> events = new LinkedBlockingQueue<>();
+        // The consumer reacts to "synced" at once (a proxy syncs its rules there); an edit that
+        // lands in that moment must still be seen.
+        Recorder<Service> services = new Recorder<>(events) {
+            @Override
+            public void onSynced() {
+                super.onSynced();
+                try {
+                    Files.writeString(dir.resolve("b.yaml"), service("b", 80));
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+        };
+        try (ManifestSource source = new ManifestSource(dir, e -> { })) {
+            source.start(services, new Recorder<EndpointSlice>(events), new Recorder<Node>(events));
+            assertThat(take(events, 5)).containsExactly("add:a", "synced", "synced", "synced", "add:b");
         }
     }
 
