@@ -26,7 +26,7 @@ public final class ProxierHandlers {
 
             @Override
             public void onUpdate(Service old, Service cur) {
-                if (p.serviceChanged(old, cur) && p.initialized()) {
+                if (p.inputs().serviceChanged(old, cur) && p.inputs().initialized()) {
                     p.sync();
                 }
             }
@@ -38,7 +38,7 @@ public final class ProxierHandlers {
 
             @Override
             public void onSynced() {
-                p.servicesSynced();
+                p.inputs().servicesSynced();
                 p.syncProxyRules();
             }
         };
@@ -48,28 +48,28 @@ public final class ProxierHandlers {
         return new ObjectHandler<>() {
             @Override
             public void onAdd(EndpointSlice o) {
-                changed(p.endpointSliceChanged(o, false));
+                changed(p.inputs().endpointSliceChanged(o, false));
             }
 
             @Override
             public void onUpdate(EndpointSlice old, EndpointSlice cur) {
-                changed(p.endpointSliceChanged(cur, false));
+                changed(p.inputs().endpointSliceChanged(cur, false));
             }
 
             @Override
             public void onDelete(EndpointSlice o) {
-                changed(p.endpointSliceChanged(o, true));
+                changed(p.inputs().endpointSliceChanged(o, true));
             }
 
             private void changed(boolean needed) {
-                if (needed && p.initialized()) {
+                if (needed && p.inputs().initialized()) {
                     p.sync();
                 }
             }
 
             @Override
             public void onSynced() {
-                p.endpointSlicesSynced();
+                p.inputs().endpointSlicesSynced();
                 p.syncProxyRules();
             }
         };
@@ -85,7 +85,7 @@ public final class ProxierHandlers {
 
             @Override
             public void onUpdate(Node old, Node cur) {
-                if (!p.nodeName().equals(cur.getMetadata().getName())) {
+                if (!p.inputs().nodeName().equals(cur.getMetadata().getName())) {
                     return;
                 }
                 if (p.health() != null) {
@@ -98,7 +98,7 @@ public final class ProxierHandlers {
 
             @Override
             public void onDelete(Node o) {
-                if (!p.nodeName().equals(o.getMetadata().getName())) {
+                if (!p.inputs().nodeName().equals(o.getMetadata().getName())) {
                     return;
                 }
                 if (p.health() != null) {
@@ -111,8 +111,8 @@ public final class ProxierHandlers {
 
             @Override
             public void onSynced() {
-                p.nodesSynced();
-                if (p.waitsForNodes()) {
+                p.inputs().nodesSynced();
+                if (p.inputs().waitsForNodes()) {
                     p.syncProxyRules();
                 }
             }

@@ -7,10 +7,8 @@ import dev.turnout.model.IpFamily;
 import dev.turnout.model.NodeInfo;
 import dev.turnout.model.ServicePort;
 import dev.turnout.model.ServicePortName;
-import dev.turnout.model.source.ClusterSource;
-import dev.turnout.model.source.ObjectHandler;
 import dev.turnout.proxy.ProxierEvents;
-import dev.turnout.proxy.ProxierHandlers;
+import dev.turnout.proxy.ProxierInputs;
 import dev.turnout.proxy.ProxyState;
 import dev.turnout.proxy.conntrack.StaleFlowCleaner;
 import dev.turnout.proxy.healthz.ProxyHealth;
@@ -21,15 +19,9 @@ import dev.turnout.proxy.kernel.Sysctl;
 import dev.turnout.proxy.metrics.ProxyMetrics;
 import dev.turnout.proxy.runner.BoundedFrequencyRunner;
 import dev.turnout.proxy.runner.Scheduler;
-import dev.turnout.proxy.tracker.ChangeListener;
-import dev.turnout.proxy.tracker.EndpointsChangeTracker;
 import dev.turnout.proxy.tracker.EndpointsUpdateResult;
 import dev.turnout.proxy.tracker.ProxyMaps;
-import dev.turnout.proxy.tracker.ServiceChangeTracker;
 import dev.turnout.proxy.tracker.ServiceUpdateResult;
-import io.fabric8.kubernetes.api.model.Node;
-import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
@@ -66,25 +58,18 @@ public final class IptablesProxier implements ProxierEvents {
     private final ProxyMetrics metrics;
     private final ProxyHealth health;
     private final ServiceHealthServer serviceHealth;
-    private final boolean waitForNodes;
     private final List<JumpRule> jumpRules;
     private final StaleFlowCleaner staleFlows;
-    private final ServiceChangeTracker serviceChanges;
-    private final EndpointsChangeTracker endpointsChanges;
+    private final ProxierInputs inputs;
     private final BoundedFrequencyRunner runner;
     private final CanaryMonitor canary;
 
     // Guarded by "this": syncs run one at a time, from the runner or from a synced signal.
     private final Map<ServicePortName, ServicePort> svcPortMap = new TreeMap<>();
     private final Map<ServicePortName, List<Endpoint>> endpointsMap = new TreeMap<>();
-    private NodeInfo node;
     private boolean needFullSync = true;
     private Instant lastFullSync;
     private Instant lastNatChainsRead;
-
-    private volatile boolean servicesSynced;
-    private volatile boolean endpointSlicesSynced;
-    private volatile boolean nodesSynced;
 
     IptablesProxier(IptablesProxierBuilder b) {
         this.config = Objects.requireNonNull(b.config, "config");
@@ -96,13 +81,9 @@ public final class IptablesProxier implements ProxierEvents {
         this.metrics = b.metrics;
         this.health = b.health;
         this.serviceHealth = b.serviceHealth;
-        this.waitForNodes = b.waitForNodes;
         this.jumpRules = List.copyOf(b.jumpRules);
         this.staleFlows = new StaleFlowCleaner(Objects.requireNonNull(b.conntrack, "conntrack"), config.family());
-        this.serviceChanges = new ServiceChangeTracker(config.family(), listener(metrics.serviceChangesTotal::inc,
-                n -> metrics.serviceChangesPending.set(n)));
-        this.endpointsChanges = new EndpointsChangeTracker(config.family(), config.nodeName(),
-                listener(metrics.endpointChangesTotal::inc, n -> metrics.endpointChangesPending.set(n)));
+        this.inputs = new ProxierInputs(config.family(), config.nodeName(), metrics, b.waitForNodes);
         this.runner = new BoundedFrequencyRunner("sync-runner", this::syncProxyRules, options.minSyncPeriod(),
                 options.syncPeriod(), options.burstSyncs(), scheduler);
         // upstream: go ipt.Monitor(kubeProxyCanaryChain, {mangle, nat, filter}, forceSyncProxyRules, syncPeriod)
@@ -111,20 +92,6 @@ public final class IptablesProxier implements ProxierEvents {
 
     public static IptablesProxierBuilder builder(IptablesConfig config, Function<SyncInput, CompiledRules> compiler) {
         return new IptablesProxierBuilder(config, compiler);
-    }
-
-    private static ChangeListener listener(Runnable seen, java.util.function.IntConsumer pending) {
-        return new ChangeListener() {
-            @Override
-            public void changeSeen() {
-                seen.run();
-            }
-
-            @Override
-            public void pending(int count) {
-                pending.accept(count);
-            }
-        };
     }
 
     /**
@@ -157,11 +124,6 @@ public final class IptablesProxier implements ProxierEvents {
         }
     }
 
-    /** Starts {@code source} delivering to this proxier. */
-    public void attach(ClusterSource source) throws Exception {
-        source.start(serviceHandler(), endpointSliceHandler(), nodeHandler());
-    }
-
     /** {@code --cleanup}: removes every rule and chain this proxier creates; returns the errors. */
     public List<KernelException> cleanup() {
         return new IptablesCleanup(iptables, true).run();
@@ -187,58 +149,8 @@ public final class IptablesProxier implements ProxierEvents {
     }
 
     @Override
-    public boolean initialized() {
-        return servicesSynced && endpointSlicesSynced && (!waitForNodes || nodesSynced);
-    }
-
-    /** Service events for this proxier (upstream OnService*). */
-    public ObjectHandler<Service> serviceHandler() {
-        return ProxierHandlers.services(this);
-    }
-
-    /** EndpointSlice events for this proxier (upstream OnEndpointSlice*). */
-    public ObjectHandler<EndpointSlice> endpointSliceHandler() {
-        return ProxierHandlers.endpointSlices(this);
-    }
-
-    /** Node events; only this proxy's own Node counts (upstream OnNode*). */
-    public ObjectHandler<Node> nodeHandler() {
-        return ProxierHandlers.nodes(this);
-    }
-
-    @Override
-    public boolean serviceChanged(Service old, Service cur) {
-        return serviceChanges.update(old, cur);
-    }
-
-    @Override
-    public boolean endpointSliceChanged(EndpointSlice slice, boolean remove) {
-        return endpointsChanges.update(slice, remove);
-    }
-
-    @Override
-    public void servicesSynced() {
-        servicesSynced = true;
-    }
-
-    @Override
-    public void endpointSlicesSynced() {
-        endpointSlicesSynced = true;
-    }
-
-    @Override
-    public void nodesSynced() {
-        nodesSynced = true;
-    }
-
-    @Override
-    public boolean waitsForNodes() {
-        return waitForNodes;
-    }
-
-    @Override
-    public String nodeName() {
-        return config.nodeName();
+    public ProxierInputs inputs() {
+        return inputs;
     }
 
     @Override
@@ -249,10 +161,9 @@ public final class IptablesProxier implements ProxierEvents {
     /** Topology labels feed endpoint selection everywhere: a change needs a full sync, as upstream. */
     @Override
     public synchronized boolean setNode(NodeInfo info) {
-        if (Objects.equals(node, info)) {
+        if (!inputs.setNode(info)) {
             return false;
         }
-        node = info;
         needFullSync = true;
         return true;
     }
@@ -268,7 +179,7 @@ public final class IptablesProxier implements ProxierEvents {
     /** One sync (upstream syncProxyRules). Package-visible for tests; normally run by the runner. */
     @Override
     public synchronized void syncProxyRules() {
-        if (!initialized()) {
+        if (!inputs.initialized()) {
             LOG.fine("Not syncing iptables until Services and Endpoints have been received");
             return;
         }
@@ -276,14 +187,14 @@ public final class IptablesProxier implements ProxierEvents {
         long startNanos = System.nanoTime();
         boolean full = needFullSync || lastFullSync == null
                 || Duration.between(lastFullSync, start).compareTo(options.fullSyncPeriod()) >= 0;
-        ServiceUpdateResult serviceUpdates = serviceChanges.applyTo(svcPortMap);
-        EndpointsUpdateResult endpointUpdates = endpointsChanges.applyTo(endpointsMap);
+        ServiceUpdateResult serviceUpdates = inputs.serviceChanges().applyTo(svcPortMap);
+        EndpointsUpdateResult endpointUpdates = inputs.endpointsChanges().applyTo(endpointsMap);
         boolean success = false;
         try {
             if (full) {
                 ensureJumpRules();
             }
-            ProxyState state = new ProxyState(svcPortMap, endpointsMap, node);
+            ProxyState state = new ProxyState(svcPortMap, endpointsMap, inputs.node());
             Set<String> changed = new HashSet<>(serviceUpdates.updatedServices());
             changed.addAll(endpointUpdates.updatedServices());
             CompiledRules rules = compiler.apply(new SyncInput(state, full, changed, existingNatChains(full, start)));

@@ -1,13 +1,13 @@
 package dev.turnout.proxy.iptables;
 
 import dev.turnout.model.source.ClusterSource;
+import dev.turnout.proxy.ProxyServerParts;
 import dev.turnout.proxy.healthz.ProxyHealth;
 import dev.turnout.proxy.healthz.ProxyHealthServer;
 import dev.turnout.proxy.healthz.ServiceHealthServer;
 import dev.turnout.proxy.kernel.CommandRunner;
 import dev.turnout.proxy.metrics.MetricsServer;
 import dev.turnout.proxy.metrics.ProxyMetrics;
-import dev.turnout.proxy.runner.SingleThreadScheduler;
 import java.net.InetSocketAddress;
 import java.util.function.Function;
 import java.util.logging.Logger;
@@ -39,11 +39,8 @@ public final class IptablesProxyServer implements AutoCloseable {
     private final Function<SyncInput, CompiledRules> compiler;
     private final CommandRunner runner;
     private final ProxyMetrics metrics = new ProxyMetrics();
-    private SingleThreadScheduler scheduler;
-    private ProxyHealthServer healthServer;
-    private MetricsServer metricsServer;
+    private final ProxyServerParts parts = new ProxyServerParts(metrics);
     private IptablesProxier proxier;
-    private ClusterSource source;
 
     public IptablesProxyServer(Options options, Function<SyncInput, CompiledRules> compiler, CommandRunner runner) {
         this.options = options;
@@ -52,19 +49,11 @@ public final class IptablesProxyServer implements AutoCloseable {
     }
 
     public synchronized void start(ClusterSource source) throws Exception {
-        scheduler = new SingleThreadScheduler("turnout-sync-" + options.config().family());
-        scheduler.start();
-        ProxyHealth health = new ProxyHealth(scheduler, options.sync().healthTimeout());
-        if (options.metricsBind() != null) {
-            metricsServer = new MetricsServer(options.metricsBind(), metrics::scrape);
-            metricsServer.start();
-        }
-        if (options.healthzBind() != null) {
-            healthServer = new ProxyHealthServer(options.healthzBind(), health, metrics);
-            healthServer.start();
-        }
+        parts.start("turnout-sync-" + options.config().family(), options.sync().healthTimeout(), options.metricsBind(),
+                options.healthzBind());
+        ProxyHealth health = parts.health();
         IptablesProxierBuilder b = IptablesProxier.builder(options.config(), compiler)
-                .kernel(runner).scheduler(scheduler).options(options.sync()).metrics(metrics).health(health)
+                .kernel(runner).scheduler(parts.scheduler()).options(options.sync()).metrics(metrics).health(health)
                 .waitForNodes(options.waitForNodes());
         if (options.healthCheckBindAddress() != null) {
             b.serviceHealth(new ServiceHealthServer(options.healthCheckBindAddress(),
@@ -72,8 +61,7 @@ public final class IptablesProxyServer implements AutoCloseable {
         }
         proxier = b.build();
         proxier.start();
-        this.source = source;
-        proxier.attach(source);
+        parts.attach(proxier, source);
         LOG.info("iptables proxy started for node " + options.config().nodeName());
     }
 
@@ -87,30 +75,19 @@ public final class IptablesProxyServer implements AutoCloseable {
 
     /** The bound /healthz port (for servers started on port 0). */
     public synchronized int healthzPort() {
-        return healthServer.port();
+        return parts.healthzPort();
     }
 
     public synchronized int metricsPort() {
-        return metricsServer.port();
+        return parts.metricsPort();
     }
 
     @Override
     public synchronized void close() {
-        if (source != null) {
-            source.close();
-            source = null;
-        }
-        if (proxier != null) {
-            proxier.stop();
-        }
-        if (healthServer != null) {
-            healthServer.close();
-        }
-        if (metricsServer != null) {
-            metricsServer.close();
-        }
-        if (scheduler != null) {
-            scheduler.close();
-        }
+        parts.close(() -> {
+            if (proxier != null) {
+                proxier.stop();
+            }
+        });
     }
 }

@@ -4,10 +4,8 @@ import dev.turnout.model.Endpoint;
 import dev.turnout.model.NodeInfo;
 import dev.turnout.model.ServicePort;
 import dev.turnout.model.ServicePortName;
-import dev.turnout.model.source.ClusterSource;
-import dev.turnout.model.source.ObjectHandler;
 import dev.turnout.proxy.ProxierEvents;
-import dev.turnout.proxy.ProxierHandlers;
+import dev.turnout.proxy.ProxierInputs;
 import dev.turnout.proxy.ProxyState;
 import dev.turnout.proxy.conntrack.StaleFlowCleaner;
 import dev.turnout.proxy.healthz.ProxyHealth;
@@ -21,15 +19,9 @@ import dev.turnout.proxy.kernel.Nft;
 import dev.turnout.proxy.metrics.ProxyMetrics;
 import dev.turnout.proxy.runner.BoundedFrequencyRunner;
 import dev.turnout.proxy.runner.Scheduler;
-import dev.turnout.proxy.tracker.ChangeListener;
-import dev.turnout.proxy.tracker.EndpointsChangeTracker;
 import dev.turnout.proxy.tracker.EndpointsUpdateResult;
 import dev.turnout.proxy.tracker.ProxyMaps;
-import dev.turnout.proxy.tracker.ServiceChangeTracker;
 import dev.turnout.proxy.tracker.ServiceUpdateResult;
-import io.fabric8.kubernetes.api.model.Node;
-import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
@@ -63,24 +55,17 @@ public final class NftablesProxier implements ProxierEvents {
     private final ProxyMetrics metrics;
     private final ProxyHealth health;
     private final ServiceHealthServer serviceHealth;
-    private final boolean waitForNodes;
     private final StaleFlowCleaner staleFlows;
-    private final ServiceChangeTracker serviceChanges;
-    private final EndpointsChangeTracker endpointsChanges;
+    private final ProxierInputs inputs;
     private final BoundedFrequencyRunner runner;
     private final KernelBook book = new KernelBook();
 
     private final Map<ServicePortName, ServicePort> svcPortMap = new TreeMap<>();
     private final Map<ServicePortName, List<Endpoint>> endpointsMap = new TreeMap<>();
-    private NodeInfo node;
     private boolean needFullSync = true;
     private Instant lastFullSync;
     private volatile long syncs;
     private volatile long fullSyncs;
-
-    private volatile boolean servicesSynced;
-    private volatile boolean endpointSlicesSynced;
-    private volatile boolean nodesSynced;
 
     /** The parts of a proxier; {@code health} and {@code serviceHealth} may be null. */
     public record Parts(IptablesConfig config, NftablesCompiler compiler, Nft nft, Conntrack conntrack,
@@ -97,28 +82,10 @@ public final class NftablesProxier implements ProxierEvents {
         this.metrics = p.metrics() == null ? ProxyMetrics.forNftables() : p.metrics();
         this.health = p.health();
         this.serviceHealth = p.serviceHealth();
-        this.waitForNodes = p.waitForNodes();
         this.staleFlows = new StaleFlowCleaner(Objects.requireNonNull(p.conntrack(), "conntrack"), config.family());
-        this.serviceChanges = new ServiceChangeTracker(config.family(), listener(metrics.serviceChangesTotal::inc,
-                n -> metrics.serviceChangesPending.set(n)));
-        this.endpointsChanges = new EndpointsChangeTracker(config.family(), config.nodeName(),
-                listener(metrics.endpointChangesTotal::inc, n -> metrics.endpointChangesPending.set(n)));
+        this.inputs = new ProxierInputs(config.family(), config.nodeName(), metrics, p.waitForNodes());
         this.runner = new BoundedFrequencyRunner("sync-runner", this::syncProxyRules, options.minSyncPeriod(),
                 options.syncPeriod(), options.burstSyncs(), scheduler);
-    }
-
-    private static ChangeListener listener(Runnable seen, java.util.function.IntConsumer pending) {
-        return new ChangeListener() {
-            @Override
-            public void changeSeen() {
-                seen.run();
-            }
-
-            @Override
-            public void pending(int count) {
-                pending.accept(count);
-            }
-        };
     }
 
     /** Starts the sync loop (upstream SyncLoop). The scheduler must be running. */
@@ -135,22 +102,6 @@ public final class NftablesProxier implements ProxierEvents {
         if (serviceHealth != null) {
             serviceHealth.close();
         }
-    }
-
-    public void attach(ClusterSource source) throws Exception {
-        source.start(serviceHandler(), endpointSliceHandler(), nodeHandler());
-    }
-
-    public ObjectHandler<Service> serviceHandler() {
-        return ProxierHandlers.services(this);
-    }
-
-    public ObjectHandler<EndpointSlice> endpointSliceHandler() {
-        return ProxierHandlers.endpointSlices(this);
-    }
-
-    public ObjectHandler<Node> nodeHandler() {
-        return ProxierHandlers.nodes(this);
     }
 
     /** {@code --cleanup}: deletes the kube-proxy table (upstream CleanupLeftovers). */
@@ -173,43 +124,8 @@ public final class NftablesProxier implements ProxierEvents {
     }
 
     @Override
-    public boolean initialized() {
-        return servicesSynced && endpointSlicesSynced && (!waitForNodes || nodesSynced);
-    }
-
-    @Override
-    public boolean serviceChanged(Service old, Service cur) {
-        return serviceChanges.update(old, cur);
-    }
-
-    @Override
-    public boolean endpointSliceChanged(EndpointSlice slice, boolean remove) {
-        return endpointsChanges.update(slice, remove);
-    }
-
-    @Override
-    public void servicesSynced() {
-        servicesSynced = true;
-    }
-
-    @Override
-    public void endpointSlicesSynced() {
-        endpointSlicesSynced = true;
-    }
-
-    @Override
-    public void nodesSynced() {
-        nodesSynced = true;
-    }
-
-    @Override
-    public boolean waitsForNodes() {
-        return waitForNodes;
-    }
-
-    @Override
-    public String nodeName() {
-        return config.nodeName();
+    public ProxierInputs inputs() {
+        return inputs;
     }
 
     @Override
@@ -220,10 +136,9 @@ public final class NftablesProxier implements ProxierEvents {
     /** Node labels feed endpoint selection everywhere: a change needs a full sync, as upstream. */
     @Override
     public synchronized boolean setNode(NodeInfo info) {
-        if (Objects.equals(node, info)) {
+        if (!inputs.setNode(info)) {
             return false;
         }
-        node = info;
         needFullSync = true;
         return true;
     }
@@ -240,7 +155,7 @@ public final class NftablesProxier implements ProxierEvents {
     /** One sync (upstream syncProxyRules); normally run by the runner. */
     @Override
     public synchronized void syncProxyRules() {
-        if (!initialized()) {
+        if (!inputs.initialized()) {
             LOG.fine("Not syncing nftables until Services and Endpoints have been received");
             return;
         }
@@ -248,12 +163,12 @@ public final class NftablesProxier implements ProxierEvents {
         long startNanos = System.nanoTime();
         boolean full = needFullSync || lastFullSync == null
                 || Duration.between(lastFullSync, start).compareTo(options.fullSyncPeriod()) >= 0;
-        ServiceUpdateResult serviceUpdates = serviceChanges.applyTo(svcPortMap);
-        EndpointsUpdateResult endpointUpdates = endpointsChanges.applyTo(endpointsMap);
+        ServiceUpdateResult serviceUpdates = inputs.serviceChanges().applyTo(svcPortMap);
+        EndpointsUpdateResult endpointUpdates = inputs.endpointsChanges().applyTo(endpointsMap);
         boolean success = false;
         try {
             deleteStaleChains(start);
-            ProxyState state = new ProxyState(svcPortMap, endpointsMap, node);
+            ProxyState state = new ProxyState(svcPortMap, endpointsMap, inputs.node());
             Set<String> changed = new HashSet<>(serviceUpdates.updatedServices());
             changed.addAll(endpointUpdates.updatedServices());
             NftSyncInput input;

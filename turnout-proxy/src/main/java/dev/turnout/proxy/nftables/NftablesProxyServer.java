@@ -2,16 +2,14 @@ package dev.turnout.proxy.nftables;
 
 import dev.turnout.model.IpFamily;
 import dev.turnout.model.source.ClusterSource;
+import dev.turnout.proxy.ProxyServerParts;
 import dev.turnout.proxy.healthz.ProxyHealth;
-import dev.turnout.proxy.healthz.ProxyHealthServer;
 import dev.turnout.proxy.healthz.ServiceHealthServer;
 import dev.turnout.proxy.iptables.IptablesProxyServer;
 import dev.turnout.proxy.kernel.CommandRunner;
 import dev.turnout.proxy.kernel.ConntrackCli;
 import dev.turnout.proxy.kernel.NftCli;
-import dev.turnout.proxy.metrics.MetricsServer;
 import dev.turnout.proxy.metrics.ProxyMetrics;
-import dev.turnout.proxy.runner.SingleThreadScheduler;
 import java.util.logging.Logger;
 
 /**
@@ -26,11 +24,8 @@ public final class NftablesProxyServer implements AutoCloseable {
     private final NftablesOptions nftOptions;
     private final CommandRunner runner;
     private final ProxyMetrics metrics = ProxyMetrics.forNftables();
-    private SingleThreadScheduler scheduler;
-    private ProxyHealthServer healthServer;
-    private MetricsServer metricsServer;
+    private final ProxyServerParts parts = new ProxyServerParts(metrics);
     private NftablesProxier proxier;
-    private ClusterSource source;
 
     public NftablesProxyServer(IptablesProxyServer.Options options, NftablesOptions nftOptions, CommandRunner runner) {
         this.options = options;
@@ -44,27 +39,18 @@ public final class NftablesProxyServer implements AutoCloseable {
     }
 
     public synchronized void start(ClusterSource source) throws Exception {
-        scheduler = new SingleThreadScheduler("turnout-sync-nft-" + options.config().family());
-        scheduler.start();
-        ProxyHealth health = new ProxyHealth(scheduler, options.sync().healthTimeout());
-        if (options.metricsBind() != null) {
-            metricsServer = new MetricsServer(options.metricsBind(), metrics::scrape);
-            metricsServer.start();
-        }
-        if (options.healthzBind() != null) {
-            healthServer = new ProxyHealthServer(options.healthzBind(), health, metrics);
-            healthServer.start();
-        }
+        parts.start("turnout-sync-nft-" + options.config().family(), options.sync().healthTimeout(), options.metricsBind(),
+                options.healthzBind());
+        ProxyHealth health = parts.health();
         ServiceHealthServer serviceHealth = options.healthCheckBindAddress() == null ? null
                 : new ServiceHealthServer(options.healthCheckBindAddress(), () -> health.health().healthy());
         proxier = new NftablesProxier(new NftablesProxier.Parts(options.config(),
                 new NftablesCompiler(options.config(), nftOptions),
                 new NftCli(runner, nftFamily(options.config().family()), NftablesCompiler.TABLE),
-                new ConntrackCli(runner), scheduler, options.sync(), metrics, health, serviceHealth,
+                new ConntrackCli(runner), parts.scheduler(), options.sync(), metrics, health, serviceHealth,
                 options.waitForNodes()));
         proxier.start();
-        this.source = source;
-        proxier.attach(source);
+        parts.attach(proxier, source);
         LOG.info("nftables proxy started for node " + options.config().nodeName());
     }
 
@@ -77,26 +63,15 @@ public final class NftablesProxyServer implements AutoCloseable {
     }
 
     public synchronized int healthzPort() {
-        return healthServer.port();
+        return parts.healthzPort();
     }
 
     @Override
     public synchronized void close() {
-        if (source != null) {
-            source.close();
-            source = null;
-        }
-        if (proxier != null) {
-            proxier.stop();
-        }
-        if (healthServer != null) {
-            healthServer.close();
-        }
-        if (metricsServer != null) {
-            metricsServer.close();
-        }
-        if (scheduler != null) {
-            scheduler.close();
-        }
+        parts.close(() -> {
+            if (proxier != null) {
+                proxier.stop();
+            }
+        });
     }
 }

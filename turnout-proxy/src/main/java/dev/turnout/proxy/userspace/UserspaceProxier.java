@@ -5,10 +5,8 @@ import dev.turnout.model.IpFamily;
 import dev.turnout.model.NodeInfo;
 import dev.turnout.model.ServicePort;
 import dev.turnout.model.ServicePortName;
-import dev.turnout.model.source.ClusterSource;
-import dev.turnout.model.source.ObjectHandler;
 import dev.turnout.proxy.ProxierEvents;
-import dev.turnout.proxy.ProxierHandlers;
+import dev.turnout.proxy.ProxierInputs;
 import dev.turnout.proxy.ProxyState;
 import dev.turnout.proxy.healthz.ProxyHealth;
 import dev.turnout.proxy.iptables.SyncOptions;
@@ -16,12 +14,6 @@ import dev.turnout.proxy.metrics.ProxyMetrics;
 import dev.turnout.proxy.runner.BoundedFrequencyRunner;
 import dev.turnout.proxy.runner.Scheduler;
 import dev.turnout.proxy.topology.TopologyFilter;
-import dev.turnout.proxy.tracker.ChangeListener;
-import dev.turnout.proxy.tracker.EndpointsChangeTracker;
-import dev.turnout.proxy.tracker.ServiceChangeTracker;
-import io.fabric8.kubernetes.api.model.Node;
-import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -51,8 +43,7 @@ public final class UserspaceProxier implements ProxierEvents {
     private final ProxyMetrics metrics;
     private final ProxyHealth health;
     private final TopologyFilter topology = new TopologyFilter(false);
-    private final ServiceChangeTracker serviceChanges;
-    private final EndpointsChangeTracker endpointsChanges;
+    private final ProxierInputs inputs;
     private final BoundedFrequencyRunner runner;
 
     // Guarded by "this".
@@ -61,10 +52,6 @@ public final class UserspaceProxier implements ProxierEvents {
     private final Map<String, BackendSet> sets = new HashMap<>();
     private final Map<ListenerKey, String> listenerSets = new TreeMap<>();
     private final Set<String> acquired = new HashSet<>();
-    private NodeInfo node;
-
-    private volatile boolean servicesSynced;
-    private volatile boolean endpointSlicesSynced;
 
     public UserspaceProxier(UserspaceConfig config, ProxyEngine engine, ServiceAddresses addresses,
             Scheduler scheduler, SyncOptions options, ProxyMetrics metrics, ProxyHealth health) {
@@ -75,26 +62,10 @@ public final class UserspaceProxier implements ProxierEvents {
         this.options = options;
         this.metrics = metrics == null ? new ProxyMetrics() : metrics;
         this.health = health;
-        this.serviceChanges = new ServiceChangeTracker(IpFamily.IPv4, listener(this.metrics.serviceChangesTotal::inc,
-                n -> this.metrics.serviceChangesPending.set(n)));
-        this.endpointsChanges = new EndpointsChangeTracker(IpFamily.IPv4, config.nodeName(),
-                listener(this.metrics.endpointChangesTotal::inc, n -> this.metrics.endpointChangesPending.set(n)));
+        // Userspace mode does not wait for Nodes: its first sync needs Services and EndpointSlices only.
+        this.inputs = new ProxierInputs(IpFamily.IPv4, config.nodeName(), this.metrics, false);
         this.runner = new BoundedFrequencyRunner("userspace-sync", this::sync0, options.minSyncPeriod(),
                 options.syncPeriod(), options.burstSyncs(), scheduler);
-    }
-
-    private static ChangeListener listener(Runnable seen, java.util.function.IntConsumer pending) {
-        return new ChangeListener() {
-            @Override
-            public void changeSeen() {
-                seen.run();
-            }
-
-            @Override
-            public void pending(int count) {
-                pending.accept(count);
-            }
-        };
     }
 
     public ProxyEngine engine() {
@@ -122,10 +93,6 @@ public final class UserspaceProxier implements ProxierEvents {
         addresses.close();
     }
 
-    public void attach(ClusterSource source) throws Exception {
-        source.start(serviceHandler(), endpointSliceHandler(), nodeHandler());
-    }
-
     /** Asks for a sync as soon as the pacing allows. */
     @Override
     public void sync() {
@@ -135,54 +102,6 @@ public final class UserspaceProxier implements ProxierEvents {
         runner.run();
     }
 
-    @Override
-    public boolean initialized() {
-        return servicesSynced && endpointSlicesSynced;
-    }
-
-    public ObjectHandler<Service> serviceHandler() {
-        return ProxierHandlers.services(this);
-    }
-
-    public ObjectHandler<EndpointSlice> endpointSliceHandler() {
-        return ProxierHandlers.endpointSlices(this);
-    }
-
-    /** Only this proxy's own Node counts: its zone label feeds topology. */
-    public ObjectHandler<Node> nodeHandler() {
-        return ProxierHandlers.nodes(this);
-    }
-
-    @Override
-    public boolean serviceChanged(Service old, Service cur) {
-        return serviceChanges.update(old, cur);
-    }
-
-    @Override
-    public boolean endpointSliceChanged(EndpointSlice slice, boolean remove) {
-        return endpointsChanges.update(slice, remove);
-    }
-
-    @Override
-    public void servicesSynced() {
-        servicesSynced = true;
-    }
-
-    @Override
-    public void endpointSlicesSynced() {
-        endpointSlicesSynced = true;
-    }
-
-    /** Userspace mode does not wait for Nodes. */
-    @Override
-    public void nodesSynced() {
-    }
-
-    @Override
-    public boolean waitsForNodes() {
-        return false;
-    }
-
     /** Syncs now, once Services and EndpointSlices have synced. */
     @Override
     public void syncProxyRules() {
@@ -190,8 +109,8 @@ public final class UserspaceProxier implements ProxierEvents {
     }
 
     @Override
-    public String nodeName() {
-        return config.nodeName();
+    public ProxierInputs inputs() {
+        return inputs;
     }
 
     @Override
@@ -199,17 +118,14 @@ public final class UserspaceProxier implements ProxierEvents {
         return health;
     }
 
+    /** The zone label feeds topology; the next sync picks the new Node up, no full sync needed. */
     @Override
     public synchronized boolean setNode(NodeInfo info) {
-        if (Objects.equals(node, info)) {
-            return false;
-        }
-        node = info;
-        return true;
+        return inputs.setNode(info);
     }
 
     private void sync0() {
-        if (!initialized()) {
+        if (!inputs.initialized()) {
             return;
         }
         boolean ok = syncState();
@@ -221,9 +137,9 @@ public final class UserspaceProxier implements ProxierEvents {
     /** One sync from the trackers' pending changes. Returns false when some listener could not be bound. */
     synchronized boolean syncState() {
         long start = System.nanoTime();
-        serviceChanges.applyTo(svcPortMap);
-        endpointsChanges.applyTo(endpointsMap);
-        boolean ok = apply(new ProxyState(svcPortMap, endpointsMap, node));
+        inputs.serviceChanges().applyTo(svcPortMap);
+        inputs.endpointsChanges().applyTo(endpointsMap);
+        boolean ok = apply(new ProxyState(svcPortMap, endpointsMap, inputs.node()));
         metrics.syncProxyRulesDuration.observe((System.nanoTime() - start) / 1e9);
         metrics.syncProxyRulesLastTimestamp.set(ProxyMetrics.seconds(scheduler.now()));
         if (ok && health != null) {

@@ -1,13 +1,11 @@
 package dev.turnout.proxy.userspace;
 
 import dev.turnout.model.source.ClusterSource;
+import dev.turnout.proxy.ProxyServerParts;
 import dev.turnout.proxy.healthz.ProxyHealth;
-import dev.turnout.proxy.healthz.ProxyHealthServer;
 import dev.turnout.proxy.iptables.SyncOptions;
 import dev.turnout.proxy.kernel.CommandRunner;
-import dev.turnout.proxy.metrics.MetricsServer;
 import dev.turnout.proxy.metrics.ProxyMetrics;
-import dev.turnout.proxy.runner.SingleThreadScheduler;
 import java.net.InetSocketAddress;
 import java.util.logging.Logger;
 
@@ -30,11 +28,8 @@ public final class UserspaceProxyServer implements AutoCloseable {
     private final Options options;
     private final CommandRunner runner;
     private final ProxyMetrics metrics = new ProxyMetrics();
-    private SingleThreadScheduler scheduler;
-    private ProxyHealthServer healthServer;
-    private MetricsServer metricsServer;
+    private final ProxyServerParts parts = new ProxyServerParts(metrics);
     private UserspaceProxier proxier;
-    private ClusterSource source;
 
     /** @param runner runs {@code ip} for the dummy interface (unused in loopback mode) */
     public UserspaceProxyServer(Options options, CommandRunner runner) {
@@ -45,25 +40,16 @@ public final class UserspaceProxyServer implements AutoCloseable {
     public synchronized void start(ClusterSource source) throws Exception {
         UserspaceConfig c = options.config();
         ProxyEngine.quietLeakDetection();
-        scheduler = new SingleThreadScheduler("turnout-userspace-sync");
-        scheduler.start();
-        ProxyHealth health = new ProxyHealth(scheduler, options.sync().healthTimeout());
-        if (options.metricsBind() != null) {
-            metricsServer = new MetricsServer(options.metricsBind(), metrics::scrape);
-            metricsServer.start();
-        }
-        if (options.healthzBind() != null) {
-            healthServer = new ProxyHealthServer(options.healthzBind(), health, metrics);
-            healthServer.start();
-        }
+        parts.start("turnout-userspace-sync", options.sync().healthTimeout(), options.metricsBind(),
+                options.healthzBind());
+        ProxyHealth health = parts.health();
         ServiceAddresses addresses = c.addresses() == UserspaceConfig.AddressMode.DUMMY
                 ? ServiceAddresses.dummy(runner, c.nodeIps()) : ServiceAddresses.loopback();
         ProxyEngine engine = new ProxyEngine(Transport.choose(c.preferEpoll()), c.threads(), c.connectTimeout(),
                 c.udpIdleTimeout());
-        proxier = new UserspaceProxier(c, engine, addresses, scheduler, options.sync(), metrics, health);
+        proxier = new UserspaceProxier(c, engine, addresses, parts.scheduler(), options.sync(), metrics, health);
         proxier.start();
-        this.source = source;
-        proxier.attach(source);
+        parts.attach(proxier, source);
         LOG.info("userspace proxy started for node " + c.nodeName() + " (" + engine.transport().name() + ", addresses "
                 + c.addresses().name().toLowerCase(java.util.Locale.ROOT) + ")");
     }
@@ -78,22 +64,11 @@ public final class UserspaceProxyServer implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        if (source != null) {
-            source.close();
-            source = null;
-        }
-        if (proxier != null) {
-            proxier.stop();
-            proxier = null;
-        }
-        if (healthServer != null) {
-            healthServer.close();
-        }
-        if (metricsServer != null) {
-            metricsServer.close();
-        }
-        if (scheduler != null) {
-            scheduler.close();
-        }
+        parts.close(() -> {
+            if (proxier != null) {
+                proxier.stop();
+                proxier = null;
+            }
+        });
     }
 }
