@@ -2,9 +2,6 @@ package dev.turnout.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -33,30 +30,11 @@ class RulesCommandTest {
             endpoints: [{addresses: [10.244.1.9]}]
             """;
 
-    record Run(int code, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = Main.run(args);
-            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
-
     @Test
     void printsTheNftablesTransactionInNftablesMode() throws Exception {
         Files.writeString(dir.resolve("web.yaml"), SERVICE);
 
-        Run r = run("rules", "--mode", "nftables", "--manifests", dir.toString(), "--node-name", "node1",
+        CliRun r = CliRun.of("rules", "--mode", "nftables", "--manifests", dir.toString(), "--node-name", "node1",
                 "--cluster-cidr", "10.244.0.0/16");
 
         assertThat(r.code()).as(r.err()).isZero();
@@ -70,7 +48,7 @@ class RulesCommandTest {
     void printsTheFullSyncRulesetForTheManifests() throws Exception {
         Files.writeString(dir.resolve("web.yaml"), SERVICE);
 
-        Run r = run("rules", "--mode", "iptables", "--manifests", dir.toString(), "--node-name", "node1",
+        CliRun r = CliRun.of("rules", "--mode", "iptables", "--manifests", dir.toString(), "--node-name", "node1",
                 "--cluster-cidr", "10.244.0.0/16", "--masquerade-bit", "5");
 
         assertThat(r.code()).as(r.err()).isZero();
@@ -92,7 +70,7 @@ class RulesCommandTest {
     void badFlagsAreRefusedWithExitCode2NamingFlagAndValue(String name, String flag, String message) throws Exception {
         Files.writeString(dir.resolve("web.yaml"), SERVICE);
 
-        Run r = run("rules", "--manifests", dir.toString(), flag);
+        CliRun r = CliRun.of("rules", "--manifests", dir.toString(), flag);
 
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains(message);
@@ -103,7 +81,7 @@ class RulesCommandTest {
     void invalidManifestsAreRefusedWithFileObjectAndField() throws Exception {
         Files.writeString(dir.resolve("web.yaml"), SERVICE.replace("port: 80,", "port: 0,"));
 
-        Run r = run("rules", "--manifests", dir.toString());
+        CliRun r = CliRun.of("rules", "--manifests", dir.toString());
 
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("web.yaml: Service shop/web: spec.ports[0].port: Invalid value: 0");
@@ -112,7 +90,7 @@ class RulesCommandTest {
 
     @Test
     void aMissingPathIsNamed() {
-        Run r = run("rules", "--manifests", dir.resolve("absent").toString());
+        CliRun r = CliRun.of("rules", "--manifests", dir.resolve("absent").toString());
 
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("absent: no such file or directory");
